@@ -1,0 +1,54 @@
+# Softmax, Step by Step. `make book` builds the site, `make test` runs every check.
+# Both create .venv from requirements.txt (exact pins) when it is missing or older than requirements.txt.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+REPORTS := _build/reports
+BOOK_FLAGS := --toc book/_toc.yml -W -n --keep-going
+# Prefer the kernels and config of .venv over any user-level Jupyter kernel (see ../shared/TOOLCHAIN.md).
+export JUPYTER_PREFER_ENV_PATH := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: book test execute lab bench clean
+
+$(STAMP): requirements.txt code/pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
+	@echo "The site is in _build/html: open $(CURDIR)/_build/html/index.html"
+
+test: $(STAMP)
+	@rm -rf $(REPORTS) && mkdir -p $(REPORTS)
+	@echo "== 1/4 library tests"
+	$(BIN)/python -m pytest -m "not site" tests --junitxml=$(REPORTS)/library.xml
+	@echo "== 2/4 chapters under nbval (strict: stored outputs compared)"
+	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+		chapters --junitxml=$(REPORTS)/notebooks.xml
+	@echo "== 3/4 strict book build (warnings are errors)"
+	$(BIN)/jupyter-book build . --all $(BOOK_FLAGS)
+	@echo "== 4/4 checks of the built site"
+	$(BIN)/python -m pytest -m site tests -rs --junitxml=$(REPORTS)/site.xml
+	@$(BIN)/python tests/summary.py $(REPORTS)
+
+# Re-execute every chapter in place to refresh the committed outputs (no timing metadata, so a
+# second run leaves `git status` clean).
+execute: $(STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=600 \
+		--ExecutePreprocessor.record_timing=False chapters/*.ipynb
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab chapters
+
+bench: $(STAMP)
+	$(BIN)/python -m softmaxbook.bench
+
+clean:
+	rm -rf _build .pytest_cache
+	find . -name __pycache__ -not -path "./$(VENV)/*" -exec rm -rf {} +
