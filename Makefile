@@ -47,7 +47,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab chapters
 
 bench: $(STAMP)
-	$(BIN)/python -m softmaxbook.bench
+	$(BIN)/python code/bench.py
 
 clean:
 	rm -rf _build .pytest_cache
