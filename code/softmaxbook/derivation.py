@@ -3,26 +3,37 @@
 A :class:`Derivation` starts at a SymPy expression; each :meth:`Derivation.step` appends the next
 line of the derivation with the reason it holds. The new line is compared with the previous one at
 once, and a :class:`DerivationError` is raised when they differ, so a wrong step stops the notebook
-that states it (and therefore nbval, the book build and CI).
+that states it (and therefore nbval, the book build and CI). Lines are numbered from 0 (the start),
+so the first call of ``step`` is "step 1".
 
 How a step is checked
 ---------------------
 1. The difference ``previous - new`` is formed (elementwise for matrices), the step's stated
    assumptions are substituted into it, unevaluated derivatives and sums are evaluated (``doit``)
    and the result is simplified. If it simplifies to exactly zero the step is proved symbolically.
-2. If SymPy cannot reduce the difference to zero, it is evaluated with 50 significant digits at
-   at least ``NUMERIC_POINTS`` points: integer symbols that bound a sum are set to 6, every other
-   integer symbol (an index) runs through all assignments in {1, 2, 3} so that both i = j and
-   i != j occur, positive symbols are drawn in (0.1, 2) and other symbols in (-2, 2), from a fixed
-   seed. The step is accepted only if every value is below
-   ``NUMERIC_TOLERANCE`` in absolute value, and the rendered derivation says that this step was
-   checked numerically. Any point where the difference is not small raises ``DerivationError``.
-3. If the difference cannot even be evaluated to a number (an undefined function is left, say),
+2. If it does not, and the difference contains a Kronecker delta of two free indices, the proof is
+   split into the two cases i = j (every j replaced by i) and i != j (the delta replaced by 0), each
+   simplified in turn (recursively, for up to ``MAX_CASE_SPLITS`` deltas). If every case
+   simplifies to zero the step is still proved symbolically.
+3. If SymPy cannot reduce the difference to zero, it is evaluated with 50 significant digits at
+   at least ``NUMERIC_POINTS`` points: integer symbols that bound a sum are set to 6; every index
+   (a symbol declared integer, or one used as the index of an ``Indexed`` or as an argument of a
+   ``KroneckerDelta``, whatever its assumptions) runs through all assignments in {1, 2, 3} so that
+   both i = j and i != j occur; positive symbols are drawn in (0.1, 2) and other symbols in
+   (-2, 2), from a fixed seed. Stated assumptions that still hold a sum (such as
+   :math:`\\sum_{k=1}^n y_k = 1`) are imposed again at each point once the sum is written out.
+   The step is accepted only if every value is below ``NUMERIC_TOLERANCE`` in absolute value, and
+   the rendered derivation says that this step was checked numerically. Any point where the
+   difference is not small raises ``DerivationError``.
+4. If the difference cannot even be evaluated to a number (an undefined function is left, say),
    the step is not accepted: ``DerivationError`` says the step could not be decided.
 
 Assumptions are never silent: a step that needs, say, :math:`\\sum_k y_k = 1` passes it as
 ``given=[Eq(y1 + y2 + y3, 1)]``; the equation is turned into a substitution (solved for one of its
-symbols), applied to both sides before the comparison, and printed beside the step.
+symbols), applied to both sides before the comparison, and printed beside the step. A sign
+assumption is passed as a relation with zero, ``given=[x > 0]`` (also ``>=``, ``<``, ``<=``): the
+symbol is replaced by one carrying that assumption, which both ``simplify`` and the numeric points
+respect. A dict is used as a substitution directly (``{y1: 0, y2: 1, y3: 0}`` for a one-hot y).
 """
 
 from __future__ import annotations
@@ -36,6 +47,7 @@ import sympy as sp
 __all__ = ["Derivation", "DerivationError"]
 
 NUMERIC_POINTS = 8
+MAX_CASE_SPLITS = 3  # at most 2**3 = 8 cases, each simplified separately
 NUMERIC_DIGITS = 50
 # With 50 significant digits, round-off in a difference of O(1) quantities is about 1e-48; a wrong
 # step differs by O(1) at almost every point. 1e-30 separates the two by many orders of magnitude.
@@ -84,6 +96,7 @@ class Derivation:
 
     def __post_init__(self):
         self.start = _sympify(self.start)
+        _escape_text(self.why)
         self.steps = [Step(self.start, self.why)]
 
     @property
@@ -100,10 +113,11 @@ class Derivation:
             The next line.
         why : str
             The justification shown beside the line ("quotient rule", "factor out s_i").
-        given : sympy.Eq, dict, or a sequence of them
+        given : sympy.Eq, dict, sign relation, or a sequence of them
             Assumptions the step relies on. Each ``Eq`` is turned into a substitution (solved for its
             last symbol in name order, or ``lhs -> rhs`` when the left side is a single symbol or
-            cannot be solved for); a dict is used as a substitution directly.
+            cannot be solved for); a dict is used as a substitution directly; ``x > 0``,
+            ``x >= 0``, ``x < 0`` or ``x <= 0`` replaces the symbol ``x`` by one with that sign.
 
         Returns
         -------
@@ -119,8 +133,9 @@ class Derivation:
         expr = _sympify(expr)
         given = _as_tuple(given)
         number = len(self.steps)
+        _escape_text(why)
         previous = self.steps[-1].expr
-        method = _check_equal(previous, expr, _substitution(given), number, why)
+        method = _check_equal(previous, expr, given, number, why)
         self.steps.append(Step(expr, why, given, method))
         return self
 
@@ -159,7 +174,7 @@ def _sympify(expr):
 
 
 def _as_tuple(given):
-    if isinstance(given, (dict, sp.Equality)):
+    if isinstance(given, (dict, sp.Basic)):
         return (given,)
     return tuple(given)
 
@@ -187,6 +202,10 @@ def _given_latex(given):
     return sp.latex(given)
 
 
+_SIGNS = {sp.StrictGreaterThan: "positive", sp.GreaterThan: "nonnegative",
+          sp.StrictLessThan: "negative", sp.LessThan: "nonpositive"}
+
+
 def _substitution(given):
     """Turn the stated assumptions into one substitution dict."""
     subs = {}
@@ -195,19 +214,37 @@ def _substitution(given):
             subs.update({sp.sympify(k): sp.sympify(v) for k, v in g.items()})
         elif isinstance(g, sp.Equality):
             subs.update(_solve_for_one(g))
+        elif isinstance(g, sp.core.relational.Relational):
+            subs.update(_sign_assumption(g))
         else:
-            raise DerivationError(f"an assumption must be sympy.Eq or a dict, got {type(g).__name__}: {g!r}")
+            raise DerivationError(
+                f"an assumption must be sympy.Eq, a relation of a symbol with 0, or a dict; "
+                f"got {type(g).__name__}: {g!r} (an Eq that SymPy evaluates to True or False states nothing)")
     return subs
+
+
+def _sign_assumption(rel):
+    """``x > 0`` -> {x: x'} where x' is a symbol of the same name that is positive (and so on)."""
+    rel = rel.canonical
+    if not (rel.lhs.is_Symbol and rel.rhs == 0 and type(rel) in _SIGNS):
+        raise DerivationError(f"a relation used as an assumption must compare one symbol with 0, got {rel}")
+    x = rel.lhs
+    keep = {k: v for k, v in x.assumptions0.items() if k in ("integer", "rational", "real")}
+    return {x: sp.Symbol(x.name, **keep, **{_SIGNS[type(rel)]: True})}
 
 
 def _solve_for_one(eq):
     if eq.lhs.is_Symbol or isinstance(eq.lhs, (sp.Indexed, sp.core.function.AppliedUndef)):
         return {eq.lhs: eq.rhs}
-    candidates = sorted(eq.lhs.free_symbols - eq.rhs.free_symbols, key=sp.default_sort_key)
-    candidates = [s for s in candidates if s.is_Symbol and not s.is_integer]
+    labels = {b.label for b in eq.atoms(sp.IndexedBase)}
+    unknowns = (eq.lhs.free_symbols - eq.rhs.free_symbols - labels) | (eq.lhs.atoms(sp.Indexed) - eq.rhs.atoms(sp.Indexed))
+    candidates = sorted((s for s in unknowns if not s.is_integer), key=sp.default_sort_key)
     if candidates:
         target = candidates[-1]
-        solutions = sp.solve(eq, target, dict=False)
+        try:
+            solutions = sp.solve(eq, target, dict=False)
+        except NotImplementedError:
+            solutions = []
         if len(solutions) == 1:
             return {target: solutions[0]}
     return {eq.lhs: eq.rhs}
@@ -222,15 +259,27 @@ def _difference(a, b, subs, number, why):
     diff = a - b
     if subs:
         diff = diff.subs(subs)
-    return diff.doit()
+    diff = diff.doit()
+    if isinstance(diff, sp.MatrixExpr) and not isinstance(diff, sp.MatrixBase):
+        # A matrix expression (MatrixSymbol algebra): written out entry by entry when its shape is
+        # concrete, otherwise kept whole (then only a symbolic proof can accept it).
+        if sp.simplify(diff).is_ZeroMatrix:
+            return sp.ZeroMatrix(*diff.shape).as_explicit() if _concrete(diff.shape) else sp.Integer(0)
+        if _concrete(diff.shape):
+            return diff.as_explicit()
+    return diff
 
 
-def _check_equal(previous, expr, subs, number, why):
-    diff = _difference(previous, expr, subs, number, why)
+def _concrete(shape):
+    return all(sp.sympify(d).is_Integer for d in shape)
+
+
+def _check_equal(previous, expr, given, number, why):
+    diff = _difference(previous, expr, _substitution(given), number, why)
     entries = list(diff) if isinstance(diff, sp.MatrixBase) else [diff]
-    if all(_simplifies_to_zero(e) for e in entries):
+    if all(_simplifies_to_zero(e) or _zero_by_cases(e, MAX_CASE_SPLITS) for e in entries):
         return "symbolic"
-    ok, where, count = _numerically_zero(entries, subs)
+    ok, where, count = _numerically_zero(entries, [g for g in given if isinstance(g, sp.Equality)])
     if ok:
         return f"numeric:{count}"
     raise DerivationError(
@@ -253,18 +302,39 @@ def _simplifies_to_zero(expr):
     return False
 
 
-def _numerically_zero(entries, subs):
+def _zero_by_cases(expr, depth):
+    """Prove ``expr == 0`` by splitting on a Kronecker delta of free indices: i = j, then i != j."""
+    if depth <= 0:
+        return False
+    free = expr.free_symbols
+    deltas = sorted((d for d in expr.atoms(sp.KroneckerDelta)
+                     if d.free_symbols <= free and any(a.is_Symbol for a in d.args)),
+                    key=sp.default_sort_key)
+    if not deltas:
+        return False
+    delta = deltas[0]
+    a, b = delta.args
+    old, new = (b, a) if b.is_Symbol else (a, b)
+    equal_case = expr.subs(old, new).doit()
+    unequal_case = expr.subs(delta, 0).doit()
+    return all(_simplifies_to_zero(e) or _zero_by_cases(e, depth - 1) for e in (equal_case, unequal_case))
+
+
+def _numerically_zero(entries, equations):
     """Evaluate the difference at random points; return (ok, message, number of points)."""
     rng = random.Random(20261121)
-    limits, indices = _integer_symbols(entries)
+    limits, indices = _integer_symbols(entries + list(equations))
     # Every assignment of the index symbols in {1, 2, 3} is visited, so both i = j and i != j occur.
     combos = list(itertools.product((1, 2, 3), repeat=len(indices)))
     count = max(NUMERIC_POINTS, len(combos))
     for p in range(count):
         point = {x: sp.Integer(6) for x in limits}
         point.update({x: sp.Integer(v) for x, v in zip(indices, combos[p % len(combos)])})
+        imposed = _concrete_assumptions(equations, point)
         for entry in entries:
             concrete = entry.subs(point).doit()
+            if imposed:
+                concrete = concrete.subs(imposed).doit()
             labels = {b.label for b in concrete.atoms(sp.IndexedBase)}
             atoms = (concrete.free_symbols - labels) | concrete.atoms(sp.Indexed)
             values = {a: _random_value(a, rng) for a in sorted(atoms, key=sp.default_sort_key)}
@@ -273,19 +343,40 @@ def _numerically_zero(entries, subs):
             if not value.is_number or value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
                 return False, f"equality could not be decided symbolically nor evaluated numerically: {entry}", count
             if abs(value) > NUMERIC_TOLERANCE:
-                shown = {str(k): sp.N(v, 6) for k, v in point.items()}
+                shown = {str(k): (v if v.is_Integer else sp.N(v, 6)) for k, v in point.items()}
                 return False, f"the two sides differ by {sp.N(value, 6)} at {shown}", count
     return True, "", count
 
 
+def _concrete_assumptions(equations, point):
+    """The stated equations with the sums written out at this point, as one substitution."""
+    imposed = {}
+    for eq in equations:
+        concrete = eq.subs(point).doit()
+        if isinstance(concrete, sp.Equality):
+            target = _solve_for_one(concrete)
+            if not any(isinstance(k, (sp.Sum, sp.Product)) for k in target):
+                imposed.update(target)
+    return imposed
+
+
 def _integer_symbols(entries):
-    """Integer symbols split into limits of sums (set to 6) and indices (set to 1, 2 or 3)."""
+    """Integer symbols split into limits of sums (set to 6) and indices (set to 1, 2 or 3).
+
+    An index is a free symbol declared integer, or one that indexes an ``Indexed`` or is an argument
+    of a ``KroneckerDelta``: s[i] and delta(i, j) mean i is a whole number even if it was not declared.
+    """
     limits, indices = set(), set()
     for entry in entries:
         for s in entry.atoms(sp.Sum, sp.Product):
             for _, low, high in s.limits:
                 limits |= {x for x in (low, high) if x.is_Symbol}
-        indices |= {s for s in entry.free_symbols if s.is_integer}
+        free = entry.free_symbols
+        indices |= {s for s in free if s.is_integer}
+        for atom in entry.atoms(sp.Indexed):
+            indices |= {x for idx in atom.indices for x in idx.free_symbols} & free
+        for atom in entry.atoms(sp.KroneckerDelta):
+            indices |= atom.free_symbols & free
     key = sp.default_sort_key
     return sorted(limits, key=key), sorted(indices - limits, key=key)
 
