@@ -197,3 +197,29 @@ def test_rendering_contains_every_step_and_justification():
 def test_plain_repr_lists_every_step():
     d = jacobian_entry_chain().step(s[i] * delta(i, j) - s[i] * s[j], "expand the bracket")
     assert "expand the bracket" in repr(d) and len(repr(d).splitlines()) == 2
+
+
+def test_unequal_indices_given_sets_the_delta_to_zero():
+    # The off-diagonal case: d e^{z_i} / d z_j = 0 only because i != j, and the step says so.
+    d = Derivation(sp.Derivative(sp.exp(z[i]), z[j])).step(0, "z_i does not depend on z_j", given=[sp.Ne(i, j)])
+    assert d.steps[-1].method == "symbolic"
+    assert r"i \neq j" in d._repr_latex_()
+    with raises_naming_step(1, "z_i does not depend on z_j"):
+        Derivation(sp.Derivative(sp.exp(z[i]), z[j])).step(0, "z_i does not depend on z_j")
+
+
+def test_unequal_indices_are_respected_by_the_numeric_points():
+    # Numeric (the Piecewise of the sum's derivative stays) and true only off the diagonal.
+    d = Derivation(sp.Derivative(sp.exp(z[i]) * sp.Sum(sp.exp(z[k]), (k, 1, n)), z[j]))
+    d.step(sp.exp(z[i]) * sp.exp(z[j]), "only the sum depends on z_j", given=[sp.Ne(i, j)])
+    assert d.steps[-1].method.startswith("numeric")
+
+
+def test_range_relation_is_handed_to_refine_and_proves_the_entry_symbolically():
+    jj, K = sp.symbols("j K", integer=True, positive=True)
+    Z = sp.Sum(sp.exp(z[k]), (k, 1, K))
+    definitions = {s[i]: sp.exp(z[i]) / Z, s[jj]: sp.exp(z[jj]) / Z}
+    d = Derivation(sp.Derivative(sp.exp(z[i]) / Z, z[jj]))
+    d.step(s[i] * (delta(i, jj) - s[jj]), "quotient rule", given=[definitions, jj <= K])
+    assert d.steps[-1].method == "symbolic"
+    assert r"j \leq K" in d._repr_latex_()

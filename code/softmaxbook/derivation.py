@@ -33,7 +33,10 @@ Assumptions are never silent: a step that needs, say, :math:`\\sum_k y_k = 1` pa
 symbols), applied to both sides before the comparison, and printed beside the step. A sign
 assumption is passed as a relation with zero, ``given=[x > 0]`` (also ``>=``, ``<``, ``<=``): the
 symbol is replaced by one carrying that assumption, which both ``simplify`` and the numeric points
-respect. A dict is used as a substitution directly (``{y1: 0, y2: 1, y3: 0}`` for a one-hot y).
+respect. ``Ne(i, j)`` states i != j: every ``KroneckerDelta(i, j)`` is set to 0 and numeric points
+with i = j are skipped. Any other relation (``j <= K``) is handed to ``sympy.refine`` before the
+simplification (it resolves, for instance, the condition 1 <= j <= K SymPy attaches to the derivative
+of a sum). A dict is used as a substitution directly (``{y1: 0, y2: 1, y3: 0}`` for a one-hot y).
 """
 
 from __future__ import annotations
@@ -117,7 +120,9 @@ class Derivation:
             Assumptions the step relies on. Each ``Eq`` is turned into a substitution (solved for its
             last symbol in name order, or ``lhs -> rhs`` when the left side is a single symbol or
             cannot be solved for); a dict is used as a substitution directly; ``x > 0``,
-            ``x >= 0``, ``x < 0`` or ``x <= 0`` replaces the symbol ``x`` by one with that sign.
+            ``x >= 0``, ``x < 0`` or ``x <= 0`` replaces the symbol ``x`` by one with that sign;
+            ``Ne(i, j)`` sets ``KroneckerDelta(i, j)`` to 0; any other relation is passed to
+            ``sympy.refine``.
 
         Returns
         -------
@@ -214,13 +219,32 @@ def _substitution(given):
             subs.update({sp.sympify(k): sp.sympify(v) for k, v in g.items()})
         elif isinstance(g, sp.Equality):
             subs.update(_solve_for_one(g))
+        elif isinstance(g, sp.Unequality):
+            subs[sp.KroneckerDelta(*g.args)] = sp.Integer(0)
         elif isinstance(g, sp.core.relational.Relational):
-            subs.update(_sign_assumption(g))
+            if _is_sign(g):
+                subs.update(_sign_assumption(g))
         else:
             raise DerivationError(
                 f"an assumption must be sympy.Eq, a relation of a symbol with 0, or a dict; "
                 f"got {type(g).__name__}: {g!r} (an Eq that SymPy evaluates to True or False states nothing)")
     return subs
+
+
+_PREDICATES = {sp.StrictGreaterThan: sp.Q.gt, sp.GreaterThan: sp.Q.ge,
+               sp.StrictLessThan: sp.Q.lt, sp.LessThan: sp.Q.le}
+
+
+def _is_sign(rel):
+    rel = rel.canonical
+    return rel.lhs.is_Symbol and rel.rhs == 0 and type(rel) in _SIGNS
+
+
+def _predicates(given):
+    """Relations other than a sign or Ne, as one proposition for ``sympy.refine`` (or None)."""
+    found = [_PREDICATES[type(g)](g.lhs, g.rhs) for g in given
+             if isinstance(g, sp.core.relational.Relational) and type(g) in _PREDICATES and not _is_sign(g)]
+    return sp.And(*found) if found else None
 
 
 def _sign_assumption(rel):
@@ -250,7 +274,7 @@ def _solve_for_one(eq):
     return {eq.lhs: eq.rhs}
 
 
-def _difference(a, b, subs, number, why):
+def _difference(a, b, subs, number, why, predicates=None):
     a_is_matrix, b_is_matrix = isinstance(a, sp.MatrixBase), isinstance(b, sp.MatrixBase)
     if a_is_matrix != b_is_matrix or (a_is_matrix and a.shape != b.shape):
         shape_a = a.shape if a_is_matrix else "scalar"
@@ -258,8 +282,13 @@ def _difference(a, b, subs, number, why):
         raise DerivationError(f"step {number} ({why}): shape {shape_b} does not match the previous line's {shape_a}")
     diff = a - b
     if subs:
-        diff = diff.subs(subs)
+        # Before doit, so that a substituted definition is differentiated; after, so that an
+        # assumption also reaches what doit produced (a Kronecker delta out of a derivative, say).
+        diff = diff.subs(subs).doit().subs(subs)
     diff = diff.doit()
+    if predicates is not None:
+        diff = diff.applyfunc(lambda e: sp.refine(e, predicates)) if isinstance(diff, sp.MatrixBase) \
+            else sp.refine(diff, predicates)
     if isinstance(diff, sp.MatrixExpr) and not isinstance(diff, sp.MatrixBase):
         # A matrix expression (MatrixSymbol algebra): written out entry by entry when its shape is
         # concrete, otherwise kept whole (then only a symbolic proof can accept it).
@@ -275,11 +304,14 @@ def _concrete(shape):
 
 
 def _check_equal(previous, expr, given, number, why):
-    diff = _difference(previous, expr, _substitution(given), number, why)
+    diff = _difference(previous, expr, _substitution(given), number, why, _predicates(given))
     entries = list(diff) if isinstance(diff, sp.MatrixBase) else [diff]
     if all(_simplifies_to_zero(e) or _zero_by_cases(e, MAX_CASE_SPLITS) for e in entries):
         return "symbolic"
-    ok, where, count = _numerically_zero(entries, [g for g in given if isinstance(g, sp.Equality)])
+    unequal = [g.args for g in given if isinstance(g, sp.Unequality)]
+    # Sums are looked for in the lines as written too: doit may have turned a sum into a Piecewise.
+    written = [e for line in (previous, expr) for e in (line if isinstance(line, sp.MatrixBase) else [line])]
+    ok, where, count = _numerically_zero(entries, [g for g in given if isinstance(g, sp.Equality)], unequal, written)
     if ok:
         return f"numeric:{count}"
     raise DerivationError(
@@ -320,12 +352,15 @@ def _zero_by_cases(expr, depth):
     return all(_simplifies_to_zero(e) or _zero_by_cases(e, depth - 1) for e in (equal_case, unequal_case))
 
 
-def _numerically_zero(entries, equations):
+def _numerically_zero(entries, equations, unequal=(), written=()):
     """Evaluate the difference at random points; return (ok, message, number of points)."""
     rng = random.Random(20261121)
-    limits, indices = _integer_symbols(entries + list(equations))
-    # Every assignment of the index symbols in {1, 2, 3} is visited, so both i = j and i != j occur.
-    combos = list(itertools.product((1, 2, 3), repeat=len(indices)))
+    limits, indices = _integer_symbols(entries + list(equations) + [sp.KroneckerDelta(*u) for u in unequal],
+                                       list(written))
+    # Every assignment of the index symbols in {1, 2, 3} is visited, so both i = j and i != j occur
+    # (except the assignments an assumption Ne(i, j) rules out).
+    combos = [c for c in itertools.product((1, 2, 3), repeat=len(indices))
+              if not any(sp.Eq(*(sp.sympify(a).subs(dict(zip(indices, c))) for a in u)) is sp.true for u in unequal)]
     count = max(NUMERIC_POINTS, len(combos))
     for p in range(count):
         point = {x: sp.Integer(6) for x in limits}
@@ -360,17 +395,20 @@ def _concrete_assumptions(equations, point):
     return imposed
 
 
-def _integer_symbols(entries):
+def _integer_symbols(entries, written=()):
     """Integer symbols split into limits of sums (set to 6) and indices (set to 1, 2 or 3).
+
+    Limits are looked for in ``entries`` and in the lines as ``written`` (before doit).
 
     An index is a free symbol declared integer, or one that indexes an ``Indexed`` or is an argument
     of a ``KroneckerDelta``: s[i] and delta(i, j) mean i is a whole number even if it was not declared.
     """
     limits, indices = set(), set()
-    for entry in entries:
+    for entry in list(entries) + list(written):
         for s in entry.atoms(sp.Sum, sp.Product):
             for _, low, high in s.limits:
                 limits |= {x for x in (low, high) if x.is_Symbol}
+    for entry in entries:
         free = entry.free_symbols
         indices |= {s for s in free if s.is_integer}
         for atom in entry.atoms(sp.Indexed):
