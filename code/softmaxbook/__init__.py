@@ -12,5 +12,32 @@ Modules, one concept each (the chapter they serve in brackets):
 """
 
 from .derivation import Derivation, DerivationError
+from .gradcheck import check_gradient, numerical_gradient
+from .jacobian import softmax_jacobian, softmax_jvp, softmax_vjp
+from .losses import binary_cross_entropy, binary_cross_entropy_grad, cross_entropy, cross_entropy_grad
+from .regression import fit_softmax_regression, softmax_regression_hessian, softmax_regression_loss_and_grad
+from .sigmoid import log_sigmoid, sigmoid, sigmoid_grad
+from .softmax import log_softmax, logsumexp, softmax
 
-__all__ = ["Derivation", "DerivationError"]
+__all__ = [
+    "Derivation",
+    "DerivationError",
+    "binary_cross_entropy",
+    "binary_cross_entropy_grad",
+    "check_gradient",
+    "cross_entropy",
+    "cross_entropy_grad",
+    "fit_softmax_regression",
+    "log_sigmoid",
+    "log_softmax",
+    "logsumexp",
+    "numerical_gradient",
+    "sigmoid",
+    "sigmoid_grad",
+    "softmax",
+    "softmax_jacobian",
+    "softmax_jvp",
+    "softmax_regression_hessian",
+    "softmax_regression_loss_and_grad",
+    "softmax_vjp",
+]

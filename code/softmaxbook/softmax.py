@@ -1,0 +1,172 @@
+"""The softmax function, its logarithm and log-sum-exp: {ref}`ch-softmax`.
+
+All three shift by the maximum first ({eq}`eq-softmax-shift`), so no ``exp`` ever sees a positive
+argument: finite logits of any size (up to the float maximum) give no overflow, invalid or divide
+warning in float16, float32 or float64. float16 is computed in float32 and rounded back once.
+
+Special values, along the class axis:
+
+- ``-inf`` entries are masked classes: probability 0, log-probability ``-inf``.
+- A row of only ``-inf`` (every class masked) has no distribution: ``softmax`` and ``log_softmax``
+  return NaN for it, ``logsumexp`` returns ``-inf`` (the log of an empty sum). No warning is raised.
+- A ``+inf`` entry gives NaN at that entry in ``softmax`` and ``log_softmax`` (inf/inf, inf - inf)
+  and ``+inf`` in ``logsumexp``.
+- NaN anywhere in a row propagates to the whole row, as in NumPy and SciPy.
+
+Accuracy is measured against mpmath in ``tests/test_softmax.py``.
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from functools import partial
+
+import numpy as np
+
+from . import _validate
+
+
+def softmax(z, axis=-1, temperature=1.0):
+    r"""Softmax of ``z`` along ``axis``: non-negative entries that sum to 1.
+
+    Implements {eq}`eq-softmax-def` of {ref}`ch-softmax`, computed as {eq}`eq-softmax-stable`.
+
+    Parameters
+    ----------
+    z : array_like, shape (..., n, ...)
+        Logits; ``n = z.shape[axis] >= 1`` classes, batched over every other axis.
+    axis : int, default -1
+        The class axis.
+    temperature : float, default 1.0
+        :math:`T > 0`; the result is the softmax of :math:`z / T`.
+
+    Returns
+    -------
+    s : ndarray, same shape as ``z``
+        Same float dtype as ``z`` (float64 for integer input).
+
+    Raises
+    ------
+    ValueError
+        If the class axis is empty or ``temperature`` is not a positive finite number.
+
+    Notes
+    -----
+    .. math::
+        s_i = \frac{e^{z_i/T}}{\sum_j e^{z_j/T}}
+            = \frac{e^{(z_i - m)/T}}{\sum_j e^{(z_j - m)/T}}, \qquad m = \max_j z_j .
+
+    One ``exp`` pass on a temporary that becomes the result, normalised in place.
+    ``-inf`` entries, an all ``-inf`` row, ``+inf`` and NaN: see the module docstring.
+    """
+    z, dtype = _validate.float_input(z)
+    axis = _validate.class_axis(z, axis)
+    t = _validate.positive(temperature, "temperature")
+    d, _, guard = _shifted(z, np.max(z, axis=axis, keepdims=True), t)
+    with guard():
+        np.exp(d, out=d)
+        d /= d.sum(axis=axis, keepdims=True)
+    return d.astype(dtype, copy=False)
+
+
+def log_softmax(z, axis=-1):
+    r"""Logarithm of the softmax of ``z`` along ``axis``, without forming the softmax.
+
+    Implements {eq}`eq-softmax-log-softmax` of {ref}`ch-softmax`.
+
+    Parameters
+    ----------
+    z : array_like, shape (..., n, ...)
+        Logits, ``n = z.shape[axis] >= 1``.
+    axis : int, default -1
+        The class axis.
+
+    Returns
+    -------
+    ndarray, same shape and float dtype as ``z`` (float64 for integer input)
+
+    Notes
+    -----
+    .. math::
+        \log s_i = z_i - \operatorname{LSE}(z) = (z_i - m) - \log\Bigl(1 + \sum_{j \ne k} e^{z_j - m}\Bigr),
+
+    with :math:`m = z_k = \max_j z_j`. The ``log1p`` keeps the largest entry's log-probability
+    accurate when it is close to 0 (a confident prediction), where ``log(sum)`` would round it to 0.
+    ``log(softmax(z))`` is never formed: it is ``-inf`` as soon as a probability underflows.
+    """
+    z, dtype = _validate.float_input(z)
+    axis = _validate.class_axis(z, axis)
+    d, _, lse, guard = _log_normalizer(z, axis)
+    with guard():
+        d -= lse
+    return d.astype(dtype, copy=False)
+
+
+def logsumexp(z, axis=-1, keepdims=False):
+    r"""Log-sum-exp of ``z`` along ``axis``: a smooth maximum.
+
+    Implements {eq}`eq-softmax-lse` of {ref}`ch-softmax`.
+
+    Parameters
+    ----------
+    z : array_like, shape (..., n, ...)
+        ``n = z.shape[axis] >= 1``.
+    axis : int, default -1
+        The axis to reduce.
+    keepdims : bool, default False
+        Keep the reduced axis with length 1.
+
+    Returns
+    -------
+    ndarray of shape ``z.shape`` without ``axis`` (with length 1 there if ``keepdims``), or a
+    scalar for one-dimensional ``z``; same float dtype as ``z`` (float64 for integer input).
+
+    Notes
+    -----
+    .. math::
+        \operatorname{LSE}(z) = \log \sum_j e^{z_j} = m + \operatorname{log1p}\Bigl(\sum_{j \ne k} e^{z_j - m}\Bigr),
+        \qquad m = z_k = \max_j z_j .
+    """
+    z, dtype = _validate.float_input(z)
+    axis = _validate.class_axis(z, axis)
+    _, m, lse, guard = _log_normalizer(z, axis)
+    with guard():
+        out = m + lse
+    if not keepdims:
+        out = out.squeeze(axis)
+    return out.astype(dtype, copy=False)[()]
+
+
+def _shifted(z, m, temperature=1.0):
+    """``(z - m) / temperature`` as a new array, the shift ``m`` used, and an error-state guard
+    (a context-manager factory: ``with guard(): ...``).
+
+    Where the maximum ``m`` is not finite (a row of ``-inf``, a ``+inf`` or a NaN) the shift is 0
+    and the guard silences the warnings such a row produces; for finite rows it does nothing.
+    """
+    finite = np.isfinite(m)
+    guard = nullcontext
+    if not finite.all():
+        m = np.where(finite, m, 0)
+        guard = partial(np.errstate, all="ignore")
+    # z - m <= 0: where it overflows the result is -inf, whose exp (0) is the exact limit.
+    with np.errstate(over="ignore"):
+        d = np.subtract(z, m)
+        if temperature != 1.0:
+            d /= temperature
+    return d, m, guard
+
+
+def _log_normalizer(z, axis):
+    """``(z - m, m, log(sum(exp(z - m))), guard)`` with the log taken by ``log1p`` of the rest.
+
+    The maximum's own term is exactly ``exp(0) = 1``; it is replaced by ``term - 1`` (exactly 0 in
+    a finite row) before summing, so the sum is the rest and ``log1p`` gives the log exactly.
+    """
+    k = np.argmax(z, axis=axis, keepdims=True)
+    d, m, guard = _shifted(z, np.take_along_axis(z, k, axis=axis))
+    with guard():
+        e = np.exp(d)
+        np.put_along_axis(e, k, np.take_along_axis(e, k, axis=axis) - 1, axis=axis)
+        lse = np.log1p(e.sum(axis=axis, keepdims=True))
+    return d, m, lse, guard
