@@ -223,3 +223,22 @@ def test_range_relation_is_handed_to_refine_and_proves_the_entry_symbolically():
     d.step(s[i] * (delta(i, jj) - s[jj]), "quotient rule", given=[definitions, jj <= K])
     assert d.steps[-1].method == "symbolic"
     assert r"j \leq K" in d._repr_latex_()
+
+
+def test_range_relation_also_resolves_a_piecewise_that_only_simplify_produces():
+    # The diagonal quotient rule: doit leaves sum_k e^{z_k} delta_ik, simplify turns it into a
+    # Piecewise on i <= K, and the stated i <= K resolves it.
+    ii, K = sp.symbols("i K", integer=True, positive=True)
+    Z = sp.Sum(sp.exp(z[k]), (k, 1, K))
+    d = Derivation((sp.Derivative(sp.exp(z[ii]), z[ii]) * Z - sp.exp(z[ii]) * sp.Derivative(Z, z[ii])) / Z**2)
+    d.step((sp.exp(z[ii]) * Z - sp.exp(z[ii]) ** 2) / Z**2, "differentiate", given=[ii <= K])
+    assert d.steps[-1].method == "symbolic"
+
+
+def test_explicit_matrix_against_an_unevaluated_matrix_product():
+    col = sp.ImmutableMatrix([z1, z2])
+    outer = sp.MatMul(col, col.T, evaluate=False)
+    d = Derivation(sp.Matrix([[z1**2, z1 * z2], [z1 * z2, z2**2]])).step(outer, "an outer product")
+    assert d.steps[-1].method == "symbolic"
+    with raises_naming_step(1, "an outer product"):
+        Derivation(sp.Matrix([[z1**2, z1 * z2], [z1 * z2, -z2**2]])).step(outer, "an outer product")

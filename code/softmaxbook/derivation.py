@@ -275,11 +275,14 @@ def _solve_for_one(eq):
 
 
 def _difference(a, b, subs, number, why, predicates=None):
-    a_is_matrix, b_is_matrix = isinstance(a, sp.MatrixBase), isinstance(b, sp.MatrixBase)
+    a_is_matrix, b_is_matrix = bool(getattr(a, "is_Matrix", False)), bool(getattr(b, "is_Matrix", False))
     if a_is_matrix != b_is_matrix or (a_is_matrix and a.shape != b.shape):
         shape_a = a.shape if a_is_matrix else "scalar"
         shape_b = b.shape if b_is_matrix else "scalar"
         raise DerivationError(f"step {number} ({why}): shape {shape_b} does not match the previous line's {shape_a}")
+    if a_is_matrix and isinstance(a, sp.MatrixBase) != isinstance(b, sp.MatrixBase):
+        # An explicit matrix against a matrix expression: compare entry by entry.
+        a, b = (x.as_explicit() if not isinstance(x, sp.MatrixBase) and _concrete(x.shape) else x for x in (a, b))
     diff = a - b
     if subs:
         # Before doit, so that a substituted definition is differentiated; after, so that an
@@ -304,9 +307,10 @@ def _concrete(shape):
 
 
 def _check_equal(previous, expr, given, number, why):
-    diff = _difference(previous, expr, _substitution(given), number, why, _predicates(given))
+    predicates = _predicates(given)
+    diff = _difference(previous, expr, _substitution(given), number, why, predicates)
     entries = list(diff) if isinstance(diff, sp.MatrixBase) else [diff]
-    if all(_simplifies_to_zero(e) or _zero_by_cases(e, MAX_CASE_SPLITS) for e in entries):
+    if all(_simplifies_to_zero(e, predicates) or _zero_by_cases(e, MAX_CASE_SPLITS, predicates) for e in entries):
         return "symbolic"
     unequal = [g.args for g in given if isinstance(g, sp.Unequality)]
     # Sums are looked for in the lines as written too: doit may have turned a sum into a Piecewise.
@@ -322,19 +326,23 @@ def _check_equal(previous, expr, given, number, why):
     )
 
 
-def _simplifies_to_zero(expr):
+def _simplifies_to_zero(expr, predicates=None):
     if expr == 0:
         return True
     for simplifier in (sp.expand, sp.cancel, sp.simplify):
         try:
-            if simplifier(expr) == 0:
+            simplified = simplifier(expr)
+            if simplified == 0:
+                return True
+            # simplify may only now write a sum of deltas as a Piecewise the stated relations resolve.
+            if predicates is not None and sp.simplify(sp.refine(simplified, predicates)) == 0:
                 return True
         except (TypeError, NotImplementedError, AttributeError):
             continue
     return False
 
 
-def _zero_by_cases(expr, depth):
+def _zero_by_cases(expr, depth, predicates=None):
     """Prove ``expr == 0`` by splitting on a Kronecker delta of free indices: i = j, then i != j."""
     if depth <= 0:
         return False
@@ -349,7 +357,8 @@ def _zero_by_cases(expr, depth):
     old, new = (b, a) if b.is_Symbol else (a, b)
     equal_case = expr.subs(old, new).doit()
     unequal_case = expr.subs(delta, 0).doit()
-    return all(_simplifies_to_zero(e) or _zero_by_cases(e, depth - 1) for e in (equal_case, unequal_case))
+    return all(_simplifies_to_zero(e, predicates) or _zero_by_cases(e, depth - 1, predicates)
+               for e in (equal_case, unequal_case))
 
 
 def _numerically_zero(entries, equations, unequal=(), written=()):
