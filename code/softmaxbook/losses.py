@@ -25,7 +25,7 @@ import numpy as np
 
 from . import _validate
 from .sigmoid import log_sigmoid, sigmoid
-from .softmax import _shifted, log_softmax, softmax
+from .softmax import _blocks, _shifted, log_softmax, softmax
 
 
 def cross_entropy(logits, targets, reduction="mean"):
@@ -56,11 +56,7 @@ def cross_entropy(logits, targets, reduction="mean"):
     """
     z, dtype, kind, t = _loss_inputs(logits, targets, reduction)
     if kind == "labels":
-        _, d_y, e_y, rest, guard = _split_exp(z, t)
-        with guard():
-            big = e_y >= 0.5
-            ratio = np.divide(rest, e_y, out=np.zeros_like(rest), where=big)
-            per = np.where(big, np.log1p(ratio), np.log(e_y + rest) - d_y)
+        per, _ = _label_loss(z, t, with_grad=False)
     else:
         terms = np.multiply(t, log_softmax(z), out=np.zeros(z.shape, z.dtype), where=t != 0)
         per = -terms.sum(axis=-1)
@@ -96,12 +92,7 @@ def cross_entropy_grad(logits, targets, reduction="mean"):
     z, dtype, kind, t = _loss_inputs(logits, targets, reduction)
     batch = z[..., 0].size if reduction == "mean" else 1
     if kind == "labels":
-        e, _, e_y, rest, guard = _split_exp(z, t)
-        with guard():
-            scale = (e_y + rest) * batch
-            e /= scale[..., None]
-            np.put_along_axis(e, t[..., None], (-rest / scale)[..., None], axis=-1)
-        grad = e
+        _, grad = _label_loss(z, t, with_grad=True, batch=batch)
     else:
         grad = _soft_target_grad(z, t)
         grad /= batch
@@ -189,20 +180,33 @@ def _binary_inputs(logits, targets, reduction):
     return x, dtype, y
 
 
-def _split_exp(z, labels):
-    """``e = exp(z - m)`` with the label entries set to 0, ``z_y - m``, ``e_y`` and ``r = sum(e)``.
+def _label_loss(z, labels, with_grad, batch=1):
+    """Per-example losses ``-log s_y`` (shape ``labels.shape``) and, if asked, the gradient / ``batch``.
 
-    ``m`` is the row maximum; ``r`` is the sum over the classes other than the label.
+    One pass over blocks of rows that stay in cache; the exponentials are written into the
+    gradient array (or a per-block scratch array), with the label entries set aside so that
+    :math:`r = \\sum_{j \\ne y} e^{z_j - m}` is summed without them. Never forms a one-hot matrix.
     """
-    d, _, guard = _shifted(z, np.max(z, axis=-1, keepdims=True))
-    index = labels[..., None]
-    d_y = np.take_along_axis(d, index, axis=-1)[..., 0]
-    with guard():
-        e = np.exp(d, out=d)
-        e_y = np.exp(d_y)
-        np.put_along_axis(e, index, 0.0, axis=-1)
-        rest = e.sum(axis=-1)
-    return e, d_y, e_y, rest, guard
+    rows, index = z.reshape(-1, z.shape[-1]), labels.reshape(-1, 1)
+    per = np.empty(rows.shape[0], rows.dtype)
+    grad = np.empty_like(rows) if with_grad else None
+    for b in _blocks(rows):
+        e = grad[b] if with_grad else np.empty_like(rows[b])
+        _, guard = _shifted(rows[b], np.max(rows[b], axis=-1, keepdims=True), e)
+        d_y = np.take_along_axis(e, index[b], axis=-1)[:, 0]
+        with guard():
+            np.exp(e, out=e)
+            e_y = np.exp(d_y)
+            np.put_along_axis(e, index[b], 0.0, axis=-1)
+            rest = e.sum(axis=-1)
+            big = e_y >= 0.5
+            ratio = np.divide(rest, e_y, out=np.zeros_like(rest), where=big)
+            per[b] = np.where(big, np.log1p(ratio), np.log(e_y + rest) - d_y)
+            if with_grad:
+                scale = 1 / ((e_y + rest) * batch)
+                e *= scale[:, None]
+                np.put_along_axis(e, index[b], (-rest * scale)[:, None], axis=-1)
+    return per.reshape(labels.shape), None if grad is None else grad.reshape(z.shape)
 
 
 def _soft_target_grad(z, y):

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import _validate
 from .jacobian import softmax_jacobian
-from .losses import cross_entropy, cross_entropy_grad
+from .losses import _label_loss
 
 
 class SoftmaxRegressionFit(NamedTuple):
@@ -60,9 +60,9 @@ def softmax_regression_loss_and_grad(W, b, X, y, l2=0.0):
         \nabla_b L = \frac{1}{m} (P - Y)^\top \mathbf 1 .
     """
     W, b, X, y, l2 = _regression_inputs(W, b, X, y, l2)
-    logits = X @ W + b
-    loss = cross_entropy(logits, y) + 0.5 * l2 * np.sum(W * W)
-    G = cross_entropy_grad(logits, y)  # (P - Y) / m
+    # cross_entropy and cross_entropy_grad on the same logits, in one pass: G = (P - Y) / m.
+    per_example, G = _label_loss(X @ W + b, y, with_grad=True, batch=X.shape[0])
+    loss = per_example.mean() + 0.5 * l2 * np.sum(W * W)
     return float(loss), X.T @ G + l2 * W, G.sum(axis=0)
 
 

@@ -25,6 +25,9 @@ import numpy as np
 
 from . import _validate
 
+# 512 KiB of logits per block: a block and its result stay in the L2 cache (1 MiB per core here).
+_BLOCK_BYTES = 1 << 19
+
 
 def softmax(z, axis=-1, temperature=1.0):
     r"""Softmax of ``z`` along ``axis``: non-negative entries that sum to 1.
@@ -56,17 +59,22 @@ def softmax(z, axis=-1, temperature=1.0):
         s_i = \frac{e^{z_i/T}}{\sum_j e^{z_j/T}}
             = \frac{e^{(z_i - m)/T}}{\sum_j e^{(z_j - m)/T}}, \qquad m = \max_j z_j .
 
-    One ``exp`` pass on a temporary that becomes the result, normalised in place.
+    Computed in blocks of rows that stay in cache: one ``exp`` pass on the result array, which is
+    then normalised in place by the reciprocal of the sum (a multiplication is cheaper than a
+    division and adds at most one rounding).
     ``-inf`` entries, an all ``-inf`` row, ``+inf`` and NaN: see the module docstring.
     """
     z, dtype = _validate.float_input(z)
     axis = _validate.class_axis(z, axis)
     t = _validate.positive(temperature, "temperature")
-    d, _, guard = _shifted(z, np.max(z, axis=axis, keepdims=True), t)
-    with guard():
-        np.exp(d, out=d)
-        d /= d.sum(axis=axis, keepdims=True)
-    return d.astype(dtype, copy=False)
+    rows, shape = _rows(z, axis)
+    out = np.empty_like(rows)
+    for b in _blocks(rows):
+        _, guard = _shifted(rows[b], np.max(rows[b], axis=-1, keepdims=True), out[b], t)
+        with guard():
+            np.exp(out[b], out=out[b])
+            out[b] *= 1 / out[b].sum(axis=-1, keepdims=True)
+    return _unrows(out, shape, axis).astype(dtype, copy=False)
 
 
 def log_softmax(z, axis=-1):
@@ -96,10 +104,13 @@ def log_softmax(z, axis=-1):
     """
     z, dtype = _validate.float_input(z)
     axis = _validate.class_axis(z, axis)
-    d, _, lse, guard = _log_normalizer(z, axis)
-    with guard():
-        d -= lse
-    return d.astype(dtype, copy=False)
+    rows, shape = _rows(z, axis)
+    out = np.empty_like(rows)
+    for b in _blocks(rows):
+        _, lse, guard = _log_normalizer(rows[b], out[b])
+        with guard():
+            out[b] -= lse
+    return _unrows(out, shape, axis).astype(dtype, copy=False)
 
 
 def logsumexp(z, axis=-1, keepdims=False):
@@ -129,20 +140,46 @@ def logsumexp(z, axis=-1, keepdims=False):
     """
     z, dtype = _validate.float_input(z)
     axis = _validate.class_axis(z, axis)
-    _, m, lse, guard = _log_normalizer(z, axis)
-    with guard():
-        out = m + lse
+    rows, shape = _rows(z, axis)
+    out = np.empty((rows.shape[0], 1), rows.dtype)
+    for b in _blocks(rows):
+        m, lse, guard = _log_normalizer(rows[b], np.empty_like(rows[b]))
+        with guard():
+            out[b] = m + lse
+    out = _unrows(out, shape[:-1] + (1,), axis)
     if not keepdims:
         out = out.squeeze(axis)
     return out.astype(dtype, copy=False)[()]
 
 
-def _shifted(z, m, temperature=1.0):
-    """``(z - m) / temperature`` as a new array, the shift ``m`` used, and an error-state guard
-    (a context-manager factory: ``with guard(): ...``).
+def _rows(z, axis):
+    """``z`` as a 2-D array of rows with the class axis last (a view when the layout allows)."""
+    moved = np.moveaxis(z, axis, -1)
+    return moved.reshape(-1, moved.shape[-1]), moved.shape
 
-    Where the maximum ``m`` is not finite (a row of ``-inf``, a ``+inf`` or a NaN) the shift is 0
-    and the guard silences the warnings such a row produces; for finite rows it does nothing.
+
+def _unrows(rows, shape, axis):
+    """Undo :func:`_rows`: the rows reshaped to ``shape`` with the last axis moved back to ``axis``."""
+    return np.moveaxis(rows.reshape(shape), -1, axis)
+
+
+def _blocks(rows):
+    """Slices of consecutive rows of about ``_BLOCK_BYTES`` each (at least one row per block).
+
+    Every pass over a block (max, subtract, exp, sum, divide) then runs in cache: the logits are
+    read from memory once and the result written once.
+    """
+    step = max(1, _BLOCK_BYTES // max(1, rows.shape[1] * rows.itemsize))
+    return [slice(i, i + step) for i in range(0, rows.shape[0], step)]
+
+
+def _shifted(z, m, out, temperature=1.0):
+    """Write ``(z - m) / temperature`` into ``out``; return the shift used and an error-state guard.
+
+    ``z`` and ``out`` are 2-D (rows, n) and ``m`` is (rows, 1). Where the maximum ``m`` is not
+    finite (a row of ``-inf``, a ``+inf`` or a NaN) the shift is 0 and the guard (a context-manager
+    factory: ``with guard(): ...``) silences the warnings such a row produces; for finite rows it
+    does nothing.
     """
     finite = np.isfinite(m)
     guard = nullcontext
@@ -151,22 +188,22 @@ def _shifted(z, m, temperature=1.0):
         guard = partial(np.errstate, all="ignore")
     # z - m <= 0: where it overflows the result is -inf, whose exp (0) is the exact limit.
     with np.errstate(over="ignore"):
-        d = np.subtract(z, m)
+        np.subtract(z, m, out=out)
         if temperature != 1.0:
-            d /= temperature
-    return d, m, guard
+            out /= temperature
+    return m, guard
 
 
-def _log_normalizer(z, axis):
-    """``(z - m, m, log(sum(exp(z - m))), guard)`` with the log taken by ``log1p`` of the rest.
+def _log_normalizer(z, out):
+    """Write ``z - m`` into ``out``; return ``m``, ``log(sum(exp(z - m)))`` (rows, 1) and the guard.
 
     The maximum's own term is exactly ``exp(0) = 1``; it is replaced by ``term - 1`` (exactly 0 in
-    a finite row) before summing, so the sum is the rest and ``log1p`` gives the log exactly.
+    a finite row) before summing, so the sum is the rest and ``log1p`` of it is exact near 0.
     """
-    k = np.argmax(z, axis=axis, keepdims=True)
-    d, m, guard = _shifted(z, np.take_along_axis(z, k, axis=axis))
+    k = np.argmax(z, axis=-1, keepdims=True)
+    m, guard = _shifted(z, np.take_along_axis(z, k, axis=-1), out)
     with guard():
-        e = np.exp(d)
-        np.put_along_axis(e, k, np.take_along_axis(e, k, axis=axis) - 1, axis=axis)
-        lse = np.log1p(e.sum(axis=axis, keepdims=True))
-    return d, m, lse, guard
+        e = np.exp(out)
+        np.put_along_axis(e, k, np.take_along_axis(e, k, axis=-1) - 1, axis=-1)
+        lse = np.log1p(e.sum(axis=-1, keepdims=True))
+    return m, lse, guard

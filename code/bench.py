@@ -1,0 +1,124 @@
+"""Benchmark of softmaxbook against scipy.special (run by ``make bench``; a benchmark, not a test).
+
+Prints, measured in one run on the same arrays:
+
+1. ``softmax``, ``log_softmax`` and ``cross_entropy`` + ``cross_entropy_grad`` on (4096, 1000) and
+   (64, 100000) float64 logits, as ratios to ``scipy.special.softmax`` on the same array;
+2. ``softmax_vjp`` against the explicit Jacobian product ``v @ softmax_jacobian(z)`` for
+   n = 64 ... 4096, with the log-log slope of the VJP's time (1 for linear, 2 for quadratic).
+
+Every timing is the minimum over repeats of ``time.perf_counter`` differences; the functions
+compared are timed in turn inside each repeat, so a load that comes and goes on the machine
+hits them alike. Targets (from issue 3) are checked and printed; the script exits with status 0
+either way, since a benchmark on a shared machine is a report, not a gate.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+
+import numpy as np
+import scipy
+import scipy.special
+
+import softmaxbook as sb
+
+SHAPES = [(4096, 1000), (64, 100000)]
+VJP_SIZES = [64, 128, 256, 512, 1024, 2048, 4096]
+REPEATS = 30
+
+
+def main():
+    print(machine())
+    print()
+    print(forward_table())
+    print()
+    print(vjp_table())
+
+
+def machine():
+    """One line: CPU model, cores, Python, NumPy and SciPy versions."""
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (
+        f"Machine: {model}, {cores} cores; Python {platform.python_version()}, "
+        f"NumPy {np.__version__}, SciPy {scipy.__version__}"
+    )
+
+
+def min_times(functions, repeats=REPEATS):
+    """The minimum time of each function over ``repeats`` rounds, the functions interleaved."""
+    best = {name: float("inf") for name in functions}
+    for _ in range(repeats):
+        for name, f in functions.items():
+            start = time.perf_counter()
+            f()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best
+
+
+def forward_table():
+    """Ratios to scipy.special.softmax on each shape, with the targets checked."""
+    rng = np.random.default_rng(0)
+    lines = [
+        f"{'shape (float64)':<16} {'scipy softmax':>14} {'softmax':>8} {'log_softmax':>12} {'CE + grad':>10}"
+        f" {'CE+grad / softmax':>18}",
+    ]
+    verdicts = []
+    for shape in SHAPES:
+        z = rng.normal(scale=3.0, size=shape)
+        y = rng.integers(0, shape[1], size=shape[0])
+        t = min_times(
+            {
+                "scipy": lambda: scipy.special.softmax(z, axis=-1),
+                "softmax": lambda: sb.softmax(z),
+                "log_softmax": lambda: sb.log_softmax(z),
+                "ce": lambda: (sb.cross_entropy(z, y), sb.cross_entropy_grad(z, y)),
+            }
+        )
+        r = {k: v / t["scipy"] for k, v in t.items()}
+        ce_per_softmax = t["ce"] / t["softmax"]
+        lines.append(
+            f"{str(shape):<16} {t['scipy'] * 1e3:>11.2f} ms {r['softmax']:>7.2f}x {r['log_softmax']:>11.2f}x"
+            f" {r['ce']:>9.2f}x {ce_per_softmax:>17.2f}x"
+        )
+        verdicts.append(f"softmax {shape}: {r['softmax']:.2f}x scipy (target <= 0.6): {ok(r['softmax'] <= 0.6)}")
+        verdicts.append(
+            f"CE + grad {shape}: {ce_per_softmax:.2f}x one softmax (target <= 1.5): {ok(ce_per_softmax <= 1.5)}"
+        )
+    return "\n".join(lines + [""] + verdicts)
+
+
+def vjp_table():
+    """softmax_vjp against the explicit Jacobian product, and the VJP's growth with n."""
+    rng = np.random.default_rng(1)
+    lines = [f"{'n':>6} {'softmax_vjp':>12} {'v @ J (explicit)':>17} {'speed-up':>9}"]
+    vjp_times = []
+    for n in VJP_SIZES:
+        z, v = rng.normal(scale=3.0, size=n), rng.normal(size=n)
+        repeats = REPEATS if n <= 1024 else 5
+        t = min_times({"vjp": lambda: sb.softmax_vjp(z, v), "explicit": lambda: v @ sb.softmax_jacobian(z)}, repeats)
+        vjp_times.append(t["vjp"])
+        lines.append(f"{n:>6} {t['vjp'] * 1e6:>9.1f} us {t['explicit'] * 1e6:>14.1f} us {t['explicit'] / t['vjp']:>8.0f}x")
+    slope = np.polyfit(np.log(VJP_SIZES), np.log(vjp_times), 1)[0]
+    lines.append("")
+    lines.append(
+        f"softmax_vjp time grows like n^{slope:.2f} over n = {VJP_SIZES[0]}..{VJP_SIZES[-1]} "
+        f"(target: at most linear, slope <= 1): {ok(slope <= 1.05)}"
+    )
+    return "\n".join(lines)
+
+
+def ok(condition):
+    return "met" if condition else "NOT met"
+
+
+if __name__ == "__main__":
+    main()
