@@ -90,13 +90,13 @@ def labels(t, n_classes):
     if t.dtype.kind == "f":
         bad = t[~(np.isfinite(t) & (t == np.round(t)))]
         if bad.size:
-            raise ValueError(f"non-integer labels: got {bad.flat[0]!r}")
+            raise ValueError(f"non-integer labels: got {bad.flat[0].item()!r}")
     elif t.dtype.kind not in "iu":
         raise ValueError(f"labels must be integers, got dtype {t.dtype}")
     if t.size and t.min() < 0:
-        raise ValueError(f"negative label: got {t.min()!r}")
+        raise ValueError(f"negative label: got {t.min().item()!r}")
     if t.size and t.max() >= n_classes:
-        raise ValueError(f"label out of range: got {t.max()!r}, but there are only {n_classes} classes")
+        raise ValueError(f"label out of range: got {t.max().item()!r}, but there are only {n_classes} classes")
     return t.astype(np.int64, copy=False)
 
 
@@ -118,7 +118,7 @@ def probabilities(t, axis=-1, name="targets"):
     off = np.abs(sums - 1) > tol
     if np.any(off):
         raise ValueError(
-            f"{name} must sum to 1 along axis {axis} (tolerance {tol:.1e}), got a sum of {sums[off].flat[0]!r}"
+            f"{name} must sum to 1 along axis {axis} (tolerance {tol:.1e}), got a sum of {sums[off].flat[0].item()!r}"
         )
     return t
 
@@ -128,5 +128,5 @@ def unit_interval(t, name="targets"):
     t, _ = float_input(t, name)
     inside = (t >= 0) & (t <= 1)
     if not np.all(inside):
-        raise ValueError(f"{name} must lie in [0, 1], got {t[~inside].flat[0]!r}")
+        raise ValueError(f"{name} must lie in [0, 1], got {t[~inside].flat[0].item()!r}")
     return t

@@ -21,11 +21,11 @@ from .losses import _label_loss
 
 
 class SoftmaxRegressionFit(NamedTuple):
-    """Result of :func:`fit_softmax_regression`: ``W, b, losses = fit_softmax_regression(...)``."""
+    """Result of :func:`fit_softmax_regression`: ``W, b, history = fit_softmax_regression(...)``."""
 
     W: np.ndarray
     b: np.ndarray
-    losses: np.ndarray
+    history: np.ndarray
 
 
 def softmax_regression_loss_and_grad(W, b, X, y, l2=0.0):
@@ -102,7 +102,7 @@ def softmax_regression_hessian(W, b, X, y, l2=0.0):
     return H
 
 
-def fit_softmax_regression(X, y, method="gd", l2=0.0, n_classes=None, max_iter=None, tol=1e-10, lr=None):
+def fit_softmax_regression(X, y, method="gd", l2=0.0, lr=0.5, max_iter=1000, tol=1e-10, n_classes=None):
     r"""Fit softmax regression by gradient descent or by Newton's method, from :math:`W = 0, b = 0`.
 
     Implements the training loop of {ref}`ch-regression`: gradient steps, or Newton steps
@@ -115,27 +115,29 @@ def fit_softmax_regression(X, y, method="gd", l2=0.0, n_classes=None, max_iter=N
     method : {'gd', 'newton'}
     l2 : float, default 0.0
         The L2 weight :math:`\lambda` of :func:`softmax_regression_loss_and_grad`.
-    n_classes : int, optional
-        :math:`K`; by default ``y.max() + 1``.
-    max_iter : int, optional
-        At most this many steps (default 10000 for ``'gd'``, 100 for ``'newton'``).
+    lr : float or None, default 0.5
+        Gradient-descent step (ignored by Newton). ``None`` chooses :math:`1/L` with
+        :math:`L = \lambda_{\max}(\tilde X^\top \tilde X)/(2m) + \lambda`, a bound on the Hessian's
+        largest eigenvalue (the softmax Jacobian's are at most 1/2), so that every step decreases
+        the loss; 0.5 suits standardised features, raw features may need ``None``.
+    max_iter : int, default 1000
+        At most this many steps.
     tol : float, default 1e-10
         Stop when the largest gradient entry is at most ``tol``.
-    lr : float, optional
-        Gradient-descent step. By default :math:`1/L` with
-        :math:`L = \lambda_{\max}(\tilde X^\top \tilde X)/(2m) + \lambda`, a bound on the Hessian's
-        largest eigenvalue (the softmax Jacobian's are at most 1/2), so every step decreases the loss.
+    n_classes : int, optional
+        :math:`K`; by default ``y.max() + 1``.
 
     Returns
     -------
     SoftmaxRegressionFit
-        ``(W, b, losses)``: ``W`` (d, K), ``b`` (K,), and ``losses`` (steps + 1,) with the loss
+        ``(W, b, history)``: ``W`` (d, K), ``b`` (K,), and ``history`` (steps + 1,), the loss
         before every step and after the last.
 
     Notes
     -----
     Newton's step solves :math:`H \delta = -\nabla L` in the least-squares sense (``H`` is singular
-    along the shift of ``b``) and is halved until the loss decreases (backtracking).
+    along the shift of ``b``) and is halved until the loss does not increase (backtracking); the fit
+    stops early when no step size helps any more (the loss is at its floating-point minimum).
     """
     X, _ = _validate.float_input(X, "X")
     if method not in ("gd", "newton"):
@@ -146,17 +148,19 @@ def fit_softmax_regression(X, y, method="gd", l2=0.0, n_classes=None, max_iter=N
     K = int(y.max()) + 1 if n_classes is None else int(n_classes)
     W, b = np.zeros((X.shape[1], K)), np.zeros(K)
     step = _newton_step if method == "newton" else _gd_step(X, l2, lr)
-    max_iter = (100 if method == "newton" else 10000) if max_iter is None else max_iter
-    losses = []
+    history = []
     for _ in range(max_iter):
         loss, dW, db = softmax_regression_loss_and_grad(W, b, X, y, l2)
-        losses.append(loss)
+        history.append(loss)
         if max(np.abs(dW).max(), np.abs(db).max()) <= tol:
             break
-        W, b = step(W, b, X, y, l2, loss, dW, db)
+        new = step(W, b, X, y, l2, loss, dW, db)
+        if new is None:
+            break
+        W, b = new
     else:
-        losses.append(softmax_regression_loss_and_grad(W, b, X, y, l2)[0])
-    return SoftmaxRegressionFit(W, b, np.array(losses))
+        history.append(softmax_regression_loss_and_grad(W, b, X, y, l2)[0])
+    return SoftmaxRegressionFit(W, b, np.array(history))
 
 
 def _regression_inputs(W, b, X, y, l2):
@@ -191,7 +195,10 @@ def _gd_step(X, l2, lr):
 
 
 def _newton_step(W, b, X, y, l2, loss, dW, db):
-    """One damped Newton step: least-squares solve of ``H delta = -g``, halved until the loss drops."""
+    """One damped Newton step: least-squares solve of ``H delta = -g``, halved until the loss does not rise.
+
+    Returns None when every step size raises the loss (the minimum, up to rounding).
+    """
     H = softmax_regression_hessian(W, b, X, y, l2)
     g = np.concatenate([dW.ravel(), db])
     delta = np.linalg.lstsq(H, -g, rcond=None)[0]
@@ -202,4 +209,4 @@ def _newton_step(W, b, X, y, l2, loss, dW, db):
         if softmax_regression_loss_and_grad(W_new, b_new, X, y, l2)[0] <= loss:
             return W_new, b_new
         t /= 2
-    return W, b
+    return None
