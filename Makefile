@@ -36,12 +36,15 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -m site tests -rs --junitxml=$(REPORTS)/site.xml
 	@$(BIN)/python tests/summary.py $(REPORTS)
 
-# Re-execute every chapter in place to refresh the committed outputs (no timing metadata, so a
-# second run leaves `git status` clean).
+# Re-execute every chapter in place to refresh the committed outputs. No timing metadata, and
+# consecutive stream outputs merged after execution (the kernel may flush one print in two pieces),
+# so a second run leaves `git status` clean.
 execute: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=600 \
-		--ExecutePreprocessor.record_timing=False chapters/*.ipynb
+		--ExecutePreprocessor.record_timing=False \
+		--NotebookExporter.preprocessors='["nbconvert.preprocessors.CoalesceStreamsPreprocessor"]' \
+		chapters/*.ipynb
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters
