@@ -62,10 +62,21 @@ def reduction(kind):
 
 def reduce(per_example, kind, dtype):
     """Reduce per-example losses as ``kind`` says and cast to ``dtype``."""
-    if kind == "none":
-        return per_example.astype(dtype, copy=False)
-    total = per_example.mean() if kind == "mean" else per_example.sum()
-    return dtype.type(total)
+    if kind == "mean":
+        per_example = per_example.mean()
+    elif kind == "sum":
+        per_example = per_example.sum()
+    return result(per_example, dtype)
+
+
+def result(x, dtype):
+    """``x`` cast to the caller's ``dtype``; a scalar if ``x`` is 0-d.
+
+    A float16 result computed in float32 beyond +-65504 becomes +-inf, its correct rounding,
+    without an overflow warning.
+    """
+    with np.errstate(over="ignore"):
+        return np.asarray(x).astype(dtype, copy=False)[()]
 
 
 def split_targets(targets, logits):

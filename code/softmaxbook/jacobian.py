@@ -46,7 +46,7 @@ def softmax_jacobian(z, axis=-1):
     jac = -s[..., :, None] * s[..., None, :]
     diagonal = np.einsum("...ii->...i", jac)  # a writable view of the diagonal
     diagonal[...] = s * (1 - s)
-    return jac.astype(dtype, copy=False)
+    return _validate.result(jac, dtype)
 
 
 def softmax_jvp(z, v, axis=-1):
@@ -115,4 +115,4 @@ def _symmetric_product(z, v, axis, name):
     s = softmax(z, axis=axis)
     out = v - np.sum(s * v, axis=axis, keepdims=True)
     out *= s
-    return out.astype(np.promote_types(z_dtype, v_dtype), copy=False)
+    return _validate.result(out, np.promote_types(z_dtype, v_dtype))

@@ -96,7 +96,7 @@ def cross_entropy_grad(logits, targets, reduction="mean"):
     else:
         grad = _soft_target_grad(z, t)
         grad /= batch
-    return grad.astype(dtype, copy=False)
+    return _validate.result(grad, dtype)
 
 
 def binary_cross_entropy(logits, targets, reduction="mean"):
@@ -159,7 +159,7 @@ def binary_cross_entropy_grad(logits, targets, reduction="mean"):
     grad = (1 - y) * sigmoid(x) - y * sigmoid(-x)
     if reduction == "mean":
         grad /= max(x.size, 1)
-    return grad.astype(dtype, copy=False)[()]
+    return _validate.result(grad, dtype)
 
 
 def _loss_inputs(logits, targets, reduction):

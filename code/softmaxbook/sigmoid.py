@@ -37,7 +37,7 @@ def sigmoid(x):
     e = _exp_minus_abs(x)
     out = np.where(x >= 0, 1.0, e).astype(x.dtype, copy=False)
     out /= 1.0 + e
-    return out.astype(dtype, copy=False)[()]
+    return _validate.result(out, dtype)
 
 
 def log_sigmoid(x):
@@ -61,7 +61,7 @@ def log_sigmoid(x):
     """
     x, dtype = _validate.float_input(x, "x")
     out = np.minimum(x, 0) - np.log1p(_exp_minus_abs(x))
-    return out.astype(dtype, copy=False)[()]
+    return _validate.result(out, dtype)
 
 
 def sigmoid_grad(x):
@@ -87,7 +87,7 @@ def sigmoid_grad(x):
     x, dtype = _validate.float_input(x, "x")
     e = _exp_minus_abs(x)
     out = e / (1.0 + e) ** 2
-    return out.astype(dtype, copy=False)[()]
+    return _validate.result(out, dtype)
 
 
 def _exp_minus_abs(x):

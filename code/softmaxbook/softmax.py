@@ -74,7 +74,7 @@ def softmax(z, axis=-1, temperature=1.0):
         with guard():
             np.exp(out[b], out=out[b])
             out[b] *= 1 / out[b].sum(axis=-1, keepdims=True)
-    return _unrows(out, shape, axis).astype(dtype, copy=False)
+    return _validate.result(_unrows(out, shape, axis), dtype)
 
 
 def log_softmax(z, axis=-1):
@@ -110,7 +110,7 @@ def log_softmax(z, axis=-1):
         _, lse, guard = _log_normalizer(rows[b], out[b])
         with guard():
             out[b] -= lse
-    return _unrows(out, shape, axis).astype(dtype, copy=False)
+    return _validate.result(_unrows(out, shape, axis), dtype)
 
 
 def logsumexp(z, axis=-1, keepdims=False):
@@ -149,7 +149,7 @@ def logsumexp(z, axis=-1, keepdims=False):
     out = _unrows(out, shape[:-1] + (1,), axis)
     if not keepdims:
         out = out.squeeze(axis)
-    return out.astype(dtype, copy=False)[()]
+    return _validate.result(out, dtype)
 
 
 def _rows(z, axis):

@@ -1,0 +1,243 @@
+"""Tests of softmax, log_softmax and logsumexp ({ref}`ch-softmax`).
+
+Oracles: scipy.special (softmax, log_softmax, logsumexp) on random and extreme inputs in every
+float dtype, and mpmath at 60 digits for the accuracy sweep.
+"""
+
+import math
+
+import numpy as np
+import pytest
+import scipy.special
+from conftest import (
+    FLOAT_DTYPES,
+    NO_FP_WARNINGS,
+    call_untouched,
+    logit_arrays,
+    mp_softmax_reference,
+    ulps,
+)
+from hypothesis import given
+from hypothesis import strategies as st
+
+from softmaxbook import log_softmax, logsumexp, softmax
+
+FUNCTIONS = (softmax, log_softmax, logsumexp)
+
+
+def agreement_tolerance(dtype, scale):
+    """How far two correct implementations may differ, relative to the output.
+
+    Both ours and SciPy's round z_j - max(z) once, an error of one unit roundoff of |z_j - max z|
+    that exp turns into a relative error; only terms with |z_j - max z| <= L, L = -log(smallest
+    subnormal) (745 in float64, 104 in float32, 17 in float16), survive the exp, so the relative
+    error of each output is a few units roundoff times 1 + 2 min(scale, L). SciPy's float16
+    results are rounded at every step (sum, division), up to about 3 ULP measured; 8 units
+    roundoff per unit of conditioning covers both implementations.
+    """
+    info = np.finfo(dtype)
+    survive = -math.log(float(info.smallest_subnormal))
+    return 8 * float(info.eps) * (1 + 2 * min(scale, survive))
+
+
+@given(logit_arrays(), st.integers(-3, 2))
+def test_softmax_def_matches_scipy(case, axis):
+    z, scale = case
+    axis = axis % z.ndim
+    tol = agreement_tolerance(z.dtype, scale)
+    tiny = float(np.finfo(z.dtype).smallest_subnormal)
+    with np.errstate(**NO_FP_WARNINGS):
+        s = softmax(z, axis=axis)
+        expected = scipy.special.softmax(z, axis=axis)
+    assert s.dtype == z.dtype
+    # Entries that underflow are compared in absolute terms (a few subnormal units).
+    np.testing.assert_allclose(s.astype(float), expected.astype(float), rtol=tol, atol=16 * tiny)
+
+
+@given(logit_arrays(), st.integers(-3, 2))
+def test_softmax_log_softmax_matches_scipy(case, axis):
+    z, scale = case
+    axis = axis % z.ndim
+    # SciPy takes log(sum), whose absolute error is eps * (1 + |z - max|); its result can be far
+    # from ours in relative terms near 0 (ours is the more accurate there), so compare absolutely.
+    tol = agreement_tolerance(z.dtype, scale)
+    with np.errstate(**NO_FP_WARNINGS):
+        out = log_softmax(z, axis=axis)
+        expected = scipy.special.log_softmax(z, axis=axis)
+    assert out.dtype == z.dtype
+    np.testing.assert_allclose(out.astype(float), expected.astype(float), rtol=tol, atol=tol)
+
+
+@given(logit_arrays(), st.integers(-3, 2), st.booleans())
+def test_softmax_lse_matches_scipy(case, axis, keepdims):
+    z, scale = case
+    axis = axis % z.ndim
+    tol = agreement_tolerance(z.dtype, scale)
+    with np.errstate(**NO_FP_WARNINGS):
+        out = logsumexp(z, axis=axis, keepdims=keepdims)
+        expected = scipy.special.logsumexp(z, axis=axis, keepdims=keepdims)
+    assert np.shape(out) == np.shape(expected)
+    assert np.asarray(out).dtype == z.dtype
+    np.testing.assert_allclose(np.asarray(out, float), np.asarray(expected, float), rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_softmax_stable_within_few_ulps_of_mpmath(dtype):
+    """Accuracy sweep over |z| from 1e-3 to 1e30: error <= 4 + 2 kappa ULP for every output.
+
+    kappa is the output's condition number (see ``mp_softmax_reference``). The budget: the
+    roundings after z - max(z) (exp <= 1 ULP, a pairwise sum of n <= 8 positive terms <= 1.5 ULP,
+    reciprocal and product 0.5 each) give at most 3.5 ULP; rounding z_j - max(z) itself perturbs
+    each input by at most one unit roundoff of |z_j| + |max z|, which the condition number turns
+    into at most 2 kappa ULP. Measured (float64 and float32): at most 1.7 ULP where kappa <= 1,
+    and error / (1 + kappa) at most 2.3 (softmax), 1.3 (log_softmax), 1.4 (logsumexp).
+    Well-conditioned outputs are therefore within a few ULP, and large |z| lose only what the
+    problem's conditioning loses for any method that rounds z - max(z) once (SciPy's too).
+    """
+    rng = np.random.default_rng(7)
+    excess = []  # error - (4 + 2 kappa), in ULP: must stay <= 0
+    for scale in (1e-3, 0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e30):
+        for n in (1, 2, 3, 5, 8):
+            z = (rng.normal(size=n) * scale).astype(dtype)
+            s_ref, log_ref, lse_ref, k_s, k_log, k_lse = mp_softmax_reference(z)
+            s, log_s, lse = softmax(z), log_softmax(z), logsumexp(z)
+            for i in range(n):
+                excess.append(ulps(s[i], s_ref[i], dtype) - 4 - 2 * float(k_s[i]))
+                excess.append(ulps(log_s[i], log_ref[i], dtype) - 4 - 2 * float(k_log[i]))
+            excess.append(ulps(lse, lse_ref, dtype) - 4 - 2 * float(k_lse))
+    assert max(excess) <= 0, max(excess)
+
+
+def test_softmax_float16_is_correctly_rounded_from_float32():
+    """float16 is computed in float32 and rounded once: within 0.5 float16 ULP (+ float32 error)."""
+    rng = np.random.default_rng(8)
+    for scale in (0.1, 1.0, 10.0, 1e3):
+        z = (rng.normal(size=6) * scale).astype(np.float16)
+        s_ref, log_ref, lse_ref, *_ = mp_softmax_reference(z)
+        s, log_s, lse = softmax(z), log_softmax(z), logsumexp(z)
+        # float32 carries 13 more bits than float16, so its few-ULP error is < 0.01 float16 ULP.
+        assert max(ulps(s[i], s_ref[i], np.float16) for i in range(6)) <= 0.51
+        assert max(ulps(log_s[i], log_ref[i], np.float16) for i in range(6)) <= 0.51
+        assert ulps(lse, lse_ref, np.float16) <= 0.51
+
+
+def test_softmax_log_softmax_exact_for_a_confident_prediction():
+    """log s_max = -log1p(e^-40) = -4.248e-18, not the 0 that log(sum) gives (log1p is needed)."""
+    z = np.array([0.0, -40.0])
+    expected = -math.log1p(math.exp(-40.0))
+    assert log_softmax(z)[0] == pytest.approx(expected, rel=4e-16)
+    assert logsumexp(z) == pytest.approx(-expected, rel=4e-16)
+
+
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+def test_softmax_stable_for_extreme_logits_without_warnings(dtype):
+    big = float(np.finfo(dtype).max)
+    rows = np.array([[big, -big, 0.0], [big, big, -big], [-big, -big, -big], [1e4, -1e4, 0.0]])
+    z = rows.astype(dtype) if dtype != np.float16 else np.clip(rows, -big, big).astype(dtype)
+    with np.errstate(**NO_FP_WARNINGS):
+        s, log_s, lse = softmax(z), log_softmax(z), logsumexp(z)
+    assert np.all(np.isfinite(s)) and np.allclose(s.sum(axis=-1), 1, rtol=4 * float(np.finfo(dtype).eps))
+    np.testing.assert_array_equal(s[0], [1, 0, 0])
+    np.testing.assert_allclose(s[1], [0.5, 0.5, 0])
+    np.testing.assert_allclose(s[2], [1 / 3, 1 / 3, 1 / 3], rtol=float(np.finfo(dtype).eps))
+    assert not np.any(np.isnan(log_s)) and np.all(np.isfinite(lse))
+
+
+def test_softmax_log_softmax_of_1e300():
+    with np.errstate(**NO_FP_WARNINGS):
+        out = log_softmax(np.array([1e300, 1e300, -1e300]))
+        lse = logsumexp(np.array([1e300, 1e300, -1e300]))
+    assert out[0] == out[1] == pytest.approx(-math.log(2), rel=1e-15)
+    assert out[2] == -2e300
+    assert lse == 1e300  # 1e300 + log 2 rounds to 1e300
+
+
+def test_softmax_log_softmax_never_takes_log_of_softmax():
+    """s_2 = e^-800 underflows to 0, but its log is -800, not -inf."""
+    with np.errstate(**NO_FP_WARNINGS):
+        out = log_softmax(np.array([0.0, -800.0]))
+    np.testing.assert_array_equal(out, [0.0, -800.0])
+
+
+def test_softmax_masked_classes_get_zero_probability():
+    z = np.array([[1.0, -np.inf, 2.0, -np.inf], [0.5, 0.25, -np.inf, 3.0]])
+    with np.errstate(**NO_FP_WARNINGS):
+        s, log_s, lse = softmax(z), log_softmax(z), logsumexp(z)
+    for row in range(2):
+        keep = np.isfinite(z[row])
+        np.testing.assert_allclose(s[row, keep], scipy.special.softmax(z[row, keep]), rtol=1e-15)
+        assert np.all(s[row, ~keep] == 0) and np.all(log_s[row, ~keep] == -np.inf)
+        np.testing.assert_allclose(lse[row], scipy.special.logsumexp(z[row, keep]), rtol=1e-15)
+
+
+def test_softmax_all_masked_row_is_nan_and_lse_is_minus_inf():
+    """Documented: no class is left, so there is no distribution (NaN); log of an empty sum is -inf."""
+    z = np.array([[-np.inf, -np.inf, -np.inf], [0.0, 1.0, 2.0]])
+    with np.errstate(all="raise"):  # and no warning for the masked row
+        s, log_s, lse = softmax(z), log_softmax(z), logsumexp(z)
+    assert np.all(np.isnan(s[0])) and np.all(np.isnan(log_s[0])) and lse[0] == -np.inf
+    np.testing.assert_allclose(s[1], scipy.special.softmax(z[1]), rtol=1e-15)
+
+
+def test_softmax_nan_propagates_to_its_row_only():
+    z = np.array([[0.0, np.nan, 1.0], [0.0, 1.0, 2.0]])
+    s, log_s, lse = softmax(z), log_softmax(z), logsumexp(z)
+    assert np.all(np.isnan(s[0])) and np.all(np.isnan(log_s[0])) and np.isnan(lse[0])
+    assert not np.any(np.isnan(s[1])) and not np.any(np.isnan(log_s[1])) and not np.isnan(lse[1])
+
+
+def test_softmax_plus_inf_entry():
+    z = np.array([np.inf, 1.0])
+    with np.errstate(all="raise"):
+        s, lse = softmax(z), logsumexp(z)
+    assert np.isnan(s[0]) and s[1] == 0 and lse == np.inf
+
+
+@pytest.mark.parametrize("temperature", [0.01, 0.5, 1.0, 3.0, 1e6])
+def test_softmax_temperature_matches_scipy_of_scaled_logits(temperature, rng):
+    z = rng.normal(size=(4, 5)) * 3
+    expected = scipy.special.softmax(z / temperature, axis=-1)
+    np.testing.assert_allclose(softmax(z, temperature=temperature), expected, rtol=1e-12, atol=1e-300)
+
+
+def test_softmax_tiny_temperature_without_warnings():
+    with np.errstate(**NO_FP_WARNINGS):
+        s = softmax(np.array([1.0, 0.0, -1e300]), temperature=1e-300)
+    np.testing.assert_array_equal(s, [1.0, 0.0, 0.0])
+
+
+def test_softmax_shift_invariance(rng):
+    """{eq}`eq-softmax-shift`: adding a constant changes nothing, up to rounding of z + c."""
+    z = rng.normal(size=(3, 7))
+    np.testing.assert_allclose(softmax(z + 1000.0), scipy.special.softmax(z, axis=-1), rtol=1e-11)
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_softmax_integer_input_gives_float64(function):
+    out = function(np.array([[1, 2, 3], [0, 0, 0]]))
+    assert np.asarray(out).dtype == np.float64
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+def test_softmax_inputs_untouched(function, dtype, rng):
+    z = (rng.normal(size=(3, 4)) * 5).astype(dtype)
+    z_t = np.asfortranarray(z)
+    call_untouched(function, z)
+    call_untouched(function, z_t, axis=0)
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_softmax_empty_class_axis_raises(function):
+    with pytest.raises(ValueError, match=r"empty class axis: z has shape \(3, 0\), axis 1 has length 0"):
+        function(np.zeros((3, 0)))
+    with pytest.raises(ValueError, match=r"needs a class axis, got a scalar"):
+        function(1.0)
+
+
+def test_softmax_bad_temperature_and_dtype_raise():
+    for bad in (0.0, -1.0, np.inf, np.nan):
+        with pytest.raises(ValueError, match="temperature must be a positive finite number"):
+            softmax(np.zeros(3), temperature=bad)
+    with pytest.raises(ValueError, match="z must be real numbers, got dtype complex128"):
+        softmax(np.zeros(3, dtype=complex))
