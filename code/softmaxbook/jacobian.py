@@ -38,14 +38,17 @@ def softmax_jacobian(z, axis=-1):
     .. math::
         J_{ij} = \frac{\partial s_i}{\partial z_j} = s_i(\delta_{ij} - s_j).
 
-    The diagonal is computed as :math:`s_i (1 - s_i)`.
+    The diagonal is computed as :math:`s_i \sum_{j \ne i} s_j = -\sum_{j \ne i} J_{ij}`, equal to
+    :math:`s_i (1 - s_i)` but without its cancellation when :math:`s_i` is close to 1; every row
+    then sums to zero up to one rounding.
     """
     z, dtype = _validate.float_input(z)
     axis = _validate.class_axis(z, axis)
     s = np.moveaxis(softmax(z, axis=axis), axis, -1)
     jac = -s[..., :, None] * s[..., None, :]
     diagonal = np.einsum("...ii->...i", jac)  # a writable view of the diagonal
-    diagonal[...] = s * (1 - s)
+    diagonal[...] = 0
+    diagonal[...] = -jac.sum(axis=-1)  # s_i * sum_{j != i} s_j
     return _validate.result(jac, dtype)
 
 
