@@ -7,6 +7,7 @@ digits in the form that has no cancellation, so that they are exact to far below
 
 from __future__ import annotations
 
+import math
 import tempfile
 from pathlib import Path
 
@@ -48,6 +49,21 @@ def magnitudes(dtype):
     """
     cap = float(np.finfo(dtype).max) / 4
     return [float(np.dtype(dtype).type(m)) for m in (1e-3, 1.0, 30.0, 1e4, 1e300) if m <= cap] + [cap]
+
+
+def roundoff_tolerance(dtype, scale):
+    """How far two correct softmax-type computations may differ, relative to the output.
+
+    Both ours and SciPy's round z_j - max(z) once, an error of one unit roundoff of |z_j - max z|
+    that exp turns into a relative error; only terms with |z_j - max z| <= L, L = -log(smallest
+    subnormal) (745 in float64, 104 in float32, 17 in float16), survive the exp, so the relative
+    error of each output is a few units roundoff times 1 + 2 min(scale, L). SciPy's float16
+    results are rounded at every step (sum, division), up to about 3 ULP measured; 8 units
+    roundoff per unit of conditioning covers both implementations.
+    """
+    info = np.finfo(dtype)
+    survive = -math.log(float(info.smallest_subnormal))
+    return 8 * float(info.eps) * (1 + 2 * min(scale, survive))
 
 
 @st.composite

@@ -15,6 +15,7 @@ from conftest import (
     call_untouched,
     logit_arrays,
     mp_softmax_reference,
+    roundoff_tolerance,
     ulps,
 )
 from hypothesis import given
@@ -25,26 +26,11 @@ from softmaxbook import log_softmax, logsumexp, softmax
 FUNCTIONS = (softmax, log_softmax, logsumexp)
 
 
-def agreement_tolerance(dtype, scale):
-    """How far two correct implementations may differ, relative to the output.
-
-    Both ours and SciPy's round z_j - max(z) once, an error of one unit roundoff of |z_j - max z|
-    that exp turns into a relative error; only terms with |z_j - max z| <= L, L = -log(smallest
-    subnormal) (745 in float64, 104 in float32, 17 in float16), survive the exp, so the relative
-    error of each output is a few units roundoff times 1 + 2 min(scale, L). SciPy's float16
-    results are rounded at every step (sum, division), up to about 3 ULP measured; 8 units
-    roundoff per unit of conditioning covers both implementations.
-    """
-    info = np.finfo(dtype)
-    survive = -math.log(float(info.smallest_subnormal))
-    return 8 * float(info.eps) * (1 + 2 * min(scale, survive))
-
-
 @given(logit_arrays(), st.integers(-3, 2))
 def test_softmax_def_matches_scipy(case, axis):
     z, scale = case
     axis = axis % z.ndim
-    tol = agreement_tolerance(z.dtype, scale)
+    tol = roundoff_tolerance(z.dtype, scale)
     tiny = float(np.finfo(z.dtype).smallest_subnormal)
     with np.errstate(**NO_FP_WARNINGS):
         s = softmax(z, axis=axis)
@@ -60,7 +46,7 @@ def test_softmax_log_softmax_matches_scipy(case, axis):
     axis = axis % z.ndim
     # SciPy takes log(sum), whose absolute error is eps * (1 + |z - max|); its result can be far
     # from ours in relative terms near 0 (ours is the more accurate there), so compare absolutely.
-    tol = agreement_tolerance(z.dtype, scale)
+    tol = roundoff_tolerance(z.dtype, scale)
     with np.errstate(**NO_FP_WARNINGS):
         out = log_softmax(z, axis=axis)
         expected = scipy.special.log_softmax(z, axis=axis)
@@ -72,7 +58,7 @@ def test_softmax_log_softmax_matches_scipy(case, axis):
 def test_softmax_lse_matches_scipy(case, axis, keepdims):
     z, scale = case
     axis = axis % z.ndim
-    tol = agreement_tolerance(z.dtype, scale)
+    tol = roundoff_tolerance(z.dtype, scale)
     with np.errstate(**NO_FP_WARNINGS):
         out = logsumexp(z, axis=axis, keepdims=keepdims)
         expected = scipy.special.logsumexp(z, axis=axis, keepdims=keepdims)

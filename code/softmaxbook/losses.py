@@ -184,14 +184,16 @@ def _label_loss(z, labels, with_grad, batch=1):
     """Per-example losses ``-log s_y`` (shape ``labels.shape``) and, if asked, the gradient / ``batch``.
 
     One pass over blocks of rows that stay in cache; the exponentials are written into the
-    gradient array (or a per-block scratch array), with the label entries set aside so that
+    gradient array (or one block-sized scratch array), with the label entries set aside so that
     :math:`r = \\sum_{j \\ne y} e^{z_j - m}` is summed without them. Never forms a one-hot matrix.
     """
     rows, index = z.reshape(-1, z.shape[-1]), labels.reshape(-1, 1)
     per = np.empty(rows.shape[0], rows.dtype)
+    blocks = _blocks(rows)
     grad = np.empty_like(rows) if with_grad else None
-    for b in _blocks(rows):
-        e = grad[b] if with_grad else np.empty_like(rows[b])
+    scratch = None if with_grad or not blocks else np.empty_like(rows[blocks[0]])
+    for b in blocks:
+        e = grad[b] if with_grad else scratch[: len(rows[b])]
         _, guard = _shifted(rows[b], np.max(rows[b], axis=-1, keepdims=True), e)
         d_y = np.take_along_axis(e, index[b], axis=-1)[:, 0]
         with guard():
