@@ -34,9 +34,9 @@ symbols), applied to both sides before the comparison, and printed beside the st
 assumption is passed as a relation with zero, ``given=[x > 0]`` (also ``>=``, ``<``, ``<=``): the
 symbol is replaced by one carrying that assumption, which both ``simplify`` and the numeric points
 respect. ``Ne(i, j)`` states i != j: every ``KroneckerDelta(i, j)`` is set to 0 and numeric points
-with i = j are skipped. Any other relation (``j <= K``) is handed to ``sympy.refine`` before the
-simplification (it resolves, for instance, the condition 1 <= j <= K SymPy attaches to the derivative
-of a sum). A dict is used as a substitution directly (``{y1: 0, y2: 1, y3: 0}`` for a one-hot y).
+with i = j are skipped. Any other relation (``j <= K``) is handed to ``sympy.refine`` before and
+after the simplification (it resolves, for instance, the condition j <= K SymPy attaches to the
+derivative of a sum over k = 1..K). A dict is used as a substitution directly (``{y1: 0, y2: 1, y3: 0}`` for a one-hot y).
 """
 
 from __future__ import annotations
@@ -226,7 +226,7 @@ def _substitution(given):
                 subs.update(_sign_assumption(g))
         else:
             raise DerivationError(
-                f"an assumption must be sympy.Eq, a relation of a symbol with 0, or a dict; "
+                f"an assumption must be sympy.Eq, sympy.Ne, a relation (x > 0, j <= K) or a dict; "
                 f"got {type(g).__name__}: {g!r} (an Eq that SymPy evaluates to True or False states nothing)")
     return subs
 
@@ -370,6 +370,8 @@ def _numerically_zero(entries, equations, unequal=(), written=()):
     # (except the assignments an assumption Ne(i, j) rules out).
     combos = [c for c in itertools.product((1, 2, 3), repeat=len(indices))
               if not any(sp.Eq(*(sp.sympify(a).subs(dict(zip(indices, c))) for a in u)) is sp.true for u in unequal)]
+    if not combos:
+        return False, f"the assumptions {list(unequal)} rule out every assignment of the indices", 0
     count = max(NUMERIC_POINTS, len(combos))
     for p in range(count):
         point = {x: sp.Integer(6) for x in limits}
