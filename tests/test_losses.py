@@ -131,10 +131,10 @@ def test_cross_entropy_accurate_for_a_confident_prediction():
     """-log s_0 = log1p(e^-40) = 4.248e-18 and s_0 - 1 = -4.248e-18: no log(sum) or 1 - s cancellation."""
     z = np.array([0.0, -40.0])
     small = math.log1p(math.exp(-40.0))
-    assert cross_entropy(z, 0) == pytest.approx(small, rel=4e-16)
+    assert cross_entropy(z, 0) == pytest.approx(small, rel=4e-16, abs=0)
     np.testing.assert_allclose(cross_entropy_grad(z, 0), [-small, small], rtol=4e-16)
     # The same from the other side: the label has the tiny probability.
-    assert cross_entropy(z, 1) == pytest.approx(40.0 + small, rel=4e-16)
+    assert cross_entropy(z, 1) == pytest.approx(40.0 + small, rel=4e-16, abs=0)
 
 
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES)
@@ -235,10 +235,10 @@ def test_sigmoid_bce_exact_at_large_logits():
     assert binary_cross_entropy(-1000.0 * np.ones(1), np.ones(1)) == 1000
     assert binary_cross_entropy(1e300 * np.ones(1), np.ones(1)) == 0
     # log1p(e^-40), not log(1 + e^-40) = 0
-    assert binary_cross_entropy(np.array([40.0]), np.array([1.0])) == pytest.approx(math.exp(-40), rel=4e-16)
+    assert binary_cross_entropy(np.array([40.0]), np.array([1.0])) == pytest.approx(math.exp(-40), rel=4e-16, abs=0)
     # sigma(40) - 1 = -sigma(-40), not the 0 that the subtraction gives
     assert binary_cross_entropy_grad(np.array([40.0]), np.array([1.0]))[0] == pytest.approx(
-        -math.exp(-40) / (1 + math.exp(-40)), rel=4e-16
+        -math.exp(-40) / (1 + math.exp(-40)), rel=4e-16, abs=0
     )
 
 
