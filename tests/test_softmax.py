@@ -94,6 +94,34 @@ def test_softmax_stable_within_few_ulps_of_mpmath(dtype):
     assert max(excess) <= 0, max(excess)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_softmax_def_within_4_ulps_where_no_shift_is_needed(dtype):
+    """Where every exp(z_j) and row sum is a normal float, softmax is exp(z) / sum, with no rounding
+    of z - max(z): the budget of 3.5 ULP (exp, pairwise sum of n <= 16 terms, reciprocal, product)
+    holds whatever the condition number. SciPy's error grows like kappa there (250 ULP at |z| ~ 100).
+    """
+    rng = np.random.default_rng(9)
+    limit = -math.log(float(np.finfo(dtype).tiny))
+    worst = 0.0
+    for scale in (1e-3, 1.0, 10.0, limit / 8):
+        for n in (2, 3, 5, 8, 16):
+            z = np.clip(rng.normal(size=n) * scale, -limit + 1, limit - 1 - math.log(n)).astype(dtype)
+            s_ref = mp_softmax_reference(z)[0]
+            s = softmax(z)
+            worst = max(worst, max(ulps(s[i], s_ref[i], dtype) for i in range(n)))
+    assert worst <= 4, worst
+
+
+def test_softmax_near_the_no_shift_limits_without_warnings():
+    """Rows just inside and just outside the range where exp(z) needs no shift."""
+    for dtype, limit in ((np.float64, 708.0), (np.float32, 87.0)):
+        for value in (limit - 8.0, limit - 6.0, limit, -limit, -limit - 2.0):
+            z = np.full((2, 1000), value, dtype=dtype)
+            with np.errstate(**NO_FP_WARNINGS):
+                s = softmax(z)
+            np.testing.assert_allclose(s, 1e-3, rtol=4 * float(np.finfo(dtype).eps))
+
+
 def test_softmax_float16_is_correctly_rounded_from_float32():
     """float16 is computed in float32 and rounded once: within 0.5 float16 ULP (+ float32 error)."""
     rng = np.random.default_rng(8)
