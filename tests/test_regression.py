@@ -33,6 +33,12 @@ def unpack(theta, d, K):
     return theta[: d * K].reshape(d, K), theta[d * K :]
 
 
+def flat_gradient(theta, X, y, l2, d, K):
+    """The gradient as one vector over theta = concatenate([W.ravel(), b]), the Hessian's order."""
+    _, dW, db = softmax_regression_loss_and_grad(*unpack(theta, d, K), X, y, l2)
+    return np.concatenate([dW.ravel(), db])
+
+
 @pytest.mark.parametrize("l2", [0.0, 0.3])
 def test_regression_loss_is_mean_cross_entropy_plus_half_l2(l2, rng):
     """{eq}`eq-regression-loss`: the stated convention, mean over examples, bias not penalised."""
@@ -50,8 +56,7 @@ def test_regression_gradient_matches_finite_differences(l2, rng):
     d, K = W.shape
     theta = np.concatenate([W.ravel(), b])
     numeric = numerical_gradient(lambda t: softmax_regression_loss_and_grad(*unpack(t, d, K), X, y, l2)[0], theta)
-    _, dW, db = softmax_regression_loss_and_grad(W, b, X, y, l2)
-    np.testing.assert_allclose(np.concatenate([dW.ravel(), db]), numeric, atol=FD_TOL)
+    np.testing.assert_allclose(flat_gradient(theta, X, y, l2, d, K), numeric, atol=FD_TOL)
 
 
 @pytest.mark.parametrize("l2", [0.0, 0.3])
@@ -59,14 +64,10 @@ def test_regression_hessian_matches_finite_differences_of_the_gradient(l2, rng):
     W, b, X, y = problem(rng)
     d, K = W.shape
     theta = np.concatenate([W.ravel(), b])
-
-    def gradient(t):
-        _, dW, db = softmax_regression_loss_and_grad(*unpack(t, d, K), X, y, l2)
-        return np.concatenate([dW.ravel(), db])
-
     H = softmax_regression_hessian(W, b, X, y, l2)
     assert H.shape == ((d + 1) * K, (d + 1) * K)
-    np.testing.assert_allclose(H, numerical_gradient(gradient, theta), atol=FD_TOL)
+    numeric = numerical_gradient(lambda t: flat_gradient(t, X, y, l2, d, K), theta)
+    np.testing.assert_allclose(H, numeric, atol=FD_TOL)
 
 
 def test_regression_hessian_symmetric_psd_and_singular_along_bias_shift(rng):
