@@ -25,7 +25,8 @@ import numpy as np
 
 from . import _validate
 from .sigmoid import log_sigmoid, sigmoid
-from .softmax import _blocks, _shifted, log_softmax, softmax
+from ._blocked import blocks, shift
+from .softmax import log_softmax, softmax
 
 
 def cross_entropy(logits, targets, reduction="mean"):
@@ -189,12 +190,12 @@ def _label_loss(z, labels, with_grad, batch=1):
     """
     rows, index = z.reshape(-1, z.shape[-1]), labels.reshape(-1, 1)
     per = np.empty(rows.shape[0], rows.dtype)
-    blocks = _blocks(rows)
+    row_blocks = blocks(rows)
     grad = np.empty_like(rows) if with_grad else None
-    scratch = None if with_grad or not blocks else np.empty_like(rows[blocks[0]])
-    for b in blocks:
+    scratch = None if with_grad or not row_blocks else np.empty_like(rows[row_blocks[0]])
+    for b in row_blocks:
         e = grad[b] if with_grad else scratch[: len(rows[b])]
-        _, guard = _shifted(rows[b], np.max(rows[b], axis=-1, keepdims=True), e)
+        _, guard = shift(rows[b], np.max(rows[b], axis=-1, keepdims=True), e)
         d_y = np.take_along_axis(e, index[b], axis=-1)[:, 0]
         with guard():
             np.exp(e, out=e)

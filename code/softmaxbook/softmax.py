@@ -1,8 +1,9 @@
 r"""The softmax function, its logarithm and log-sum-exp: {ref}`ch-softmax`.
 
-All three shift by the maximum first ({eq}`eq-softmax-shift`), so no ``exp`` ever sees a positive
-argument: finite logits of any size (up to the float maximum) give no overflow, invalid or divide
-warning in float16, float32 or float64. float16 is computed in float32 and rounded back once.
+All three shift by the maximum ({eq}`eq-softmax-shift`) wherever ``exp`` could overflow or
+underflow (``softmax`` skips the shift where it cannot, see its Notes), so finite logits of any
+size (up to the float maximum) give no overflow, invalid or divide warning in float16, float32 or
+float64. float16 is computed in float32 and rounded back once.
 
 Special values, along the class axis:
 
@@ -30,16 +31,11 @@ from __future__ import annotations
 
 import math
 from contextlib import nullcontext
-from functools import partial
 
 import numpy as np
 
-from . import _validate
+from . import _blocked, _validate
 
-# 2 MiB of logits per block: a block and its result stay in cache (L2 or L3) between the passes
-# over it, and the per-block Python overhead is small. Measured fastest of 128 KiB ... 8 MiB on
-# (4096, 1000) and (64, 100000) float64 with a 1 MiB L2 per core and a 32 MiB L3 (code/bench.py).
-_BLOCK_BYTES = 1 << 21
 
 
 def softmax(z, axis=-1, temperature=1.0):
@@ -83,18 +79,18 @@ def softmax(z, axis=-1, temperature=1.0):
     z, dtype = _validate.float_input(z)
     axis = _validate.class_axis(z, axis)
     t = _validate.positive(temperature, "temperature")
-    rows, shape = _rows(z, axis)
+    rows, shape = _blocked.as_rows(z, axis)
     out = np.empty_like(rows)
-    for b in _blocks(rows):
+    for b in _blocked.blocks(rows):
         guard = nullcontext
         if t != 1.0 or _needs_shift(rows[b]):
-            _, guard = _shifted(rows[b], np.max(rows[b], axis=-1, keepdims=True), out[b], t)
+            _, guard = _blocked.shift(rows[b], np.max(rows[b], axis=-1, keepdims=True), out[b], t)
             np.exp(out[b], out=out[b])
         else:
             np.exp(rows[b], out=out[b])
         with guard():
             out[b] *= 1 / out[b].sum(axis=-1, keepdims=True)
-    return _validate.result(_unrows(out, shape, axis), dtype)
+    return _validate.result(_blocked.from_rows(out, shape, axis), dtype)
 
 
 def log_softmax(z, axis=-1):
@@ -124,13 +120,13 @@ def log_softmax(z, axis=-1):
     """
     z, dtype = _validate.float_input(z)
     axis = _validate.class_axis(z, axis)
-    rows, shape = _rows(z, axis)
+    rows, shape = _blocked.as_rows(z, axis)
     out = np.empty_like(rows)
-    for b in _blocks(rows):
+    for b in _blocked.blocks(rows):
         _, lse, guard = _log_normalizer(rows[b], out[b])
         with guard():
             out[b] -= lse
-    return _validate.result(_unrows(out, shape, axis), dtype)
+    return _validate.result(_blocked.from_rows(out, shape, axis), dtype)
 
 
 def logsumexp(z, axis=-1, keepdims=False):
@@ -160,37 +156,16 @@ def logsumexp(z, axis=-1, keepdims=False):
     """
     z, dtype = _validate.float_input(z)
     axis = _validate.class_axis(z, axis)
-    rows, shape = _rows(z, axis)
+    rows, shape = _blocked.as_rows(z, axis)
     out = np.empty((rows.shape[0], 1), rows.dtype)
-    for b in _blocks(rows):
+    for b in _blocked.blocks(rows):
         m, lse, guard = _log_normalizer(rows[b], np.empty_like(rows[b]))
         with guard():
             out[b] = m + lse
-    out = _unrows(out, shape[:-1] + (1,), axis)
+    out = _blocked.from_rows(out, shape[:-1] + (1,), axis)
     if not keepdims:
         out = out.squeeze(axis)
     return _validate.result(out, dtype)
-
-
-def _rows(z, axis):
-    """``z`` as a 2-D array of rows with the class axis last (a view when the layout allows)."""
-    moved = np.moveaxis(z, axis, -1)
-    return moved.reshape(-1, moved.shape[-1]), moved.shape
-
-
-def _unrows(rows, shape, axis):
-    """Undo :func:`_rows`: the rows reshaped to ``shape`` with the last axis moved back to ``axis``."""
-    return np.moveaxis(rows.reshape(shape), -1, axis)
-
-
-def _blocks(rows):
-    """Slices of consecutive rows of about ``_BLOCK_BYTES`` each (at least one row per block).
-
-    Every pass over a block (max, subtract, exp, sum, divide) then runs in cache: the logits are
-    read from memory once and the result written once.
-    """
-    step = max(1, _BLOCK_BYTES // max(1, rows.shape[1] * rows.itemsize))
-    return [slice(i, i + step) for i in range(0, rows.shape[0], step)]
 
 
 def _needs_shift(z):
@@ -205,27 +180,6 @@ def _needs_shift(z):
     return not (z.min() >= log_tiny and z.max() <= -log_tiny - math.log(z.shape[-1]))
 
 
-def _shifted(z, m, out, temperature=1.0):
-    """Write ``(z - m) / temperature`` into ``out``; return the shift used and an error-state guard.
-
-    ``z`` and ``out`` are 2-D (rows, n) and ``m`` is (rows, 1). Where the maximum ``m`` is not
-    finite (a row of ``-inf``, a ``+inf`` or a NaN) the shift is 0 and the guard (a context-manager
-    factory: ``with guard(): ...``) silences the warnings such a row produces; for finite rows it
-    does nothing.
-    """
-    finite = np.isfinite(m)
-    guard = nullcontext
-    if not finite.all():
-        m = np.where(finite, m, 0)
-        guard = partial(np.errstate, all="ignore")
-    # z - m <= 0: where it overflows the result is -inf, whose exp (0) is the exact limit.
-    with np.errstate(over="ignore"):
-        np.subtract(z, m, out=out)
-        if temperature != 1.0:
-            out /= temperature
-    return m, guard
-
-
 def _log_normalizer(z, out):
     """Write ``z - m`` into ``out``; return ``m``, ``log(sum(exp(z - m)))`` (rows, 1) and the guard.
 
@@ -233,7 +187,7 @@ def _log_normalizer(z, out):
     a finite row) before summing, so the sum is the rest and ``log1p`` of it is exact near 0.
     """
     k = np.argmax(z, axis=-1, keepdims=True)
-    m, guard = _shifted(z, np.take_along_axis(z, k, axis=-1), out)
+    m, guard = _blocked.shift(z, np.take_along_axis(z, k, axis=-1), out)
     with guard():
         e = np.exp(out)
         np.put_along_axis(e, k, np.take_along_axis(e, k, axis=-1) - 1, axis=-1)
