@@ -109,6 +109,15 @@ def test_softmax_near_the_no_shift_limits_without_warnings():
             np.testing.assert_allclose(s, 1e-3, rtol=4 * float(np.finfo(dtype).eps))
 
 
+def test_softmax_rows_with_subnormal_terms_and_a_small_sum_are_shifted():
+    """exp(-730) is subnormal (13 significant bits) and the row sum e^-23 is small, so exp(z) / S
+    would be off by about 1e9 ULP in s_1 = e^-707; the shift makes it exact to a few ULP."""
+    for z in (np.array([-23.0, -730.0]), np.array([[-23.0, -730.0], [1.0, 2.0]])):
+        s = softmax(z).reshape(-1, 2)[0]
+        s_ref = mp_softmax_reference(np.array([-23.0, -730.0]))[0]
+        assert max(ulps(s[i], s_ref[i], np.float64) for i in range(2)) <= 4
+
+
 def test_softmax_float16_is_correctly_rounded_from_float32():
     """float16 is computed in float32 and rounded once: within 0.5 float16 ULP (+ float32 error)."""
     rng = np.random.default_rng(8)

@@ -19,9 +19,10 @@ Accuracy, measured against mpmath (60 digits) for up to 16 classes and :math:`|z
 where :math:`\kappa = \sum_j |z_j|\,|\partial f / \partial z_j| / |f|` is its condition number.
 Where :math:`\kappa \le 1`, the measured error is at most 2.4 ULP (float64) and 3.1 ULP (float32)
 for ``softmax``, 1.0 and 1.4 ULP for ``log_softmax``, and 1.0 and 1.3 ULP for ``logsumexp``.
-``softmax`` stays within 4 ULP whatever :math:`\kappa` while every :math:`|z_j|` is below about
-:math:`700 - \log n` (float64) or :math:`87 - \log n` (float32), where it needs no shift (measured
-3 ULP at :math:`|z| \sim 100`, where SciPy's error is 250 ULP). Beyond, and for the other two,
+``softmax`` stays within 4 ULP whatever :math:`\kappa` in the rows it computes without a shift:
+those whose :math:`\log\sum_j e^{z_j}` is at most about 708 (float64) or 87 (float32) and whose
+largest logit is at least :math:`-\log 2` or smallest at least -708 (float64) or -87 (float32)
+(measured 3 ULP at :math:`|z| \sim 100`, where SciPy's error is 250 ULP). Beyond, and for the other two,
 rounding :math:`z - \max z` once costs what the conditioning says (SciPy loses the same): the
 error stays below :math:`2.8\,(1 + \kappa)` ULP. float16 results are rounded once from float32,
 so they are within 0.5 ULP.
@@ -30,7 +31,6 @@ so they are within 0.5 ULP.
 from __future__ import annotations
 
 import math
-from contextlib import nullcontext
 
 import numpy as np
 
@@ -70,10 +70,9 @@ def softmax(z, axis=-1, temperature=1.0):
 
     Computed in blocks of rows that stay in cache: one ``exp`` pass on the result array, which is
     then normalised in place by the reciprocal of the sum (a multiplication is cheaper than a
-    division and adds at most one rounding). The shift by :math:`m` is skipped for a block whose
-    entries all lie where :math:`e^{z}` and the row sums stay normal floats (about
-    :math:`|z| \le 700 - \log n` in float64, :math:`87 - \log n` in float32; ``_needs_shift``):
-    there it changes nothing but the rounding of :math:`z - m`, which it would add.
+    division and adds at most one rounding). The shift by :math:`m` is only applied to the rows
+    that need it (see ``_softmax_rows``): for the others, :math:`e^{z} / \sum_j e^{z_j}` is the
+    same number without the rounding of :math:`z - m`.
     ``-inf`` entries, an all ``-inf`` row, ``+inf`` and NaN: see the module docstring.
     """
     z, dtype = _validate.float_input(z)
@@ -82,14 +81,7 @@ def softmax(z, axis=-1, temperature=1.0):
     rows, shape = _blocked.as_rows(z, axis)
     out = np.empty_like(rows)
     for b in _blocked.blocks(rows):
-        guard = nullcontext
-        if t != 1.0 or _needs_shift(rows[b]):
-            _, guard = _blocked.shift(rows[b], np.max(rows[b], axis=-1, keepdims=True), out[b], t)
-            np.exp(out[b], out=out[b])
-        else:
-            np.exp(rows[b], out=out[b])
-        with guard():
-            out[b] *= 1 / out[b].sum(axis=-1, keepdims=True)
+        _softmax_rows(rows[b], out[b], t)
     return _validate.result(_blocked.from_rows(out, shape, axis), dtype)
 
 
@@ -168,16 +160,37 @@ def logsumexp(z, axis=-1, keepdims=False):
     return _validate.result(out, dtype)
 
 
-def _needs_shift(z):
-    """Whether the 2-D block ``z`` needs the shift by its row maxima before ``exp``.
+def _softmax_rows(z, out, temperature):
+    r"""Softmax of every row of the 2-D block ``z``, written into ``out``.
 
-    Not needed when every :math:`e^{z}` is a normal float (min z >= log(tiny)) and every row sum
-    of at most n such terms has a normal reciprocal (max z <= -log(tiny) - log n); NaN and
-    infinities always take the shifted path. Two reductions over the block replace the row
-    maxima and the broadcast subtraction.
+    For T = 1, first without the shift: with :math:`S = \sum_j e^{z_j}`, :math:`e^{z}/S` carries
+    only its own roundings wherever :math:`S \le 1/\text{tiny}` (no term or sum overflowed and
+    :math:`1/S` is a normal float) and either :math:`S \ge 1/2` or no term is subnormal
+    (:math:`\min z \ge \log \text{tiny}`), since a subnormal term divided by :math:`S \ge 1/2` is
+    off by at most 3 units of the subnormal spacing. NaN fails the test. The other rows, and
+    every row when T != 1, are redone with the shift by their maximum.
     """
-    log_tiny = math.log(np.finfo(z.dtype).tiny)
-    return not (z.min() >= log_tiny and z.max() <= -log_tiny - math.log(z.shape[-1]))
+    redo = slice(None)
+    if temperature == 1.0:
+        with np.errstate(all="ignore"):  # the rows where this is not valid are redone below
+            np.exp(z, out=out)
+            total = out.sum(axis=-1)
+            out *= (1 / total)[:, None]
+        tiny = np.finfo(z.dtype).tiny
+        redo = ~(total <= 1 / tiny)
+        low = ~redo & (total < 0.5)
+        if low.any():
+            redo[low] = z[low].min(axis=-1) < math.log(tiny)
+        if not redo.any():
+            return
+    shifted = z[redo]
+    target = out if isinstance(redo, slice) else np.empty_like(shifted)
+    _, guard = _blocked.shift(shifted, np.max(shifted, axis=-1, keepdims=True), target, temperature)
+    with guard():
+        np.exp(target, out=target)
+        target *= 1 / target.sum(axis=-1, keepdims=True)
+    if target is not out:
+        out[redo] = target
 
 
 def _log_normalizer(z, out):
