@@ -62,7 +62,7 @@ def test_softmax_stable_within_few_ulps_of_mpmath(dtype):
 
     kappa is the output's condition number (see ``mp_softmax_reference``). The budget: the
     roundings after z - max(z) (exp <= 1 ULP, a pairwise sum of n <= 8 positive terms <= 1.5 ULP,
-    reciprocal and product 0.5 each) give at most 3.5 ULP; rounding z_j - max(z) itself perturbs
+    the division 0.5) give at most 3 ULP; rounding z_j - max(z) itself perturbs
     each input by at most one unit roundoff of |z_j| + |max z|, which the condition number turns
     into at most 2 kappa ULP. The measured errors are stated in the docstring of
     ``softmaxbook.softmax`` (the module).
@@ -84,7 +84,7 @@ def test_softmax_stable_within_few_ulps_of_mpmath(dtype):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_softmax_def_within_4_ulps_where_no_shift_is_needed(dtype):
     """Where every exp(z_j) and row sum is a normal float, softmax is exp(z) / sum, with no rounding
-    of z - max(z): the budget of 3.5 ULP (exp, pairwise sum of n <= 16 terms, reciprocal, product)
+    of z - max(z): the budget of 3.5 ULP (exp 1, pairwise sum of n <= 16 terms 2, division 0.5)
     holds whatever the condition number. SciPy's error grows like kappa there (250 ULP at |z| ~ 100).
     """
     rng = np.random.default_rng(9)

@@ -20,13 +20,12 @@ where :math:`\kappa = \sum_j |z_j|\,|\partial f / \partial z_j| / |f|` is its co
 Where :math:`\kappa \le 1`, the measured error is at most 2.4 ULP (float64) and 2.9 ULP (float32)
 for ``softmax``, 1.0 and 1.4 ULP for ``log_softmax``, and 1.0 and 1.3 ULP for ``logsumexp``.
 ``softmax`` stays within 4 ULP whatever :math:`\kappa` in the rows it computes without a shift:
-those whose :math:`\sum_j e^{z_j}` does not overflow (log-sum-exp below 709.7 in float64, 88.7 in
-float32) and whose largest logit is at least :math:`-\log 2` or smallest at least -708 (float64)
-or -87 (float32)
-(measured 3 ULP at :math:`|z| \sim 100`, where SciPy's error is 250 ULP). Beyond, and for the other two,
-rounding :math:`z - \max z` once costs what the conditioning says (SciPy loses the same): the
-error stays below :math:`2.7\,(1 + \kappa)` ULP. float16 results are rounded once from float32,
-so they are within 0.5 ULP.
+those whose :math:`\sum_j e^{z_j}` does not overflow (log-sum-exp below 709.7 in float64, 88.7
+in float32) and whose largest logit is at least :math:`-\log 2` or smallest at least -708
+(float64) or -87 (float32); measured 3 ULP at :math:`|z| \sim 100`, where SciPy's error is 250
+ULP. Beyond, and for the other two functions, rounding :math:`z - \max z` once costs what the
+conditioning says (SciPy loses the same): the error stays below :math:`2.7\,(1 + \kappa)` ULP.
+float16 results are rounded once from float32, so they are within 0.5 ULP.
 """
 
 from __future__ import annotations
