@@ -50,8 +50,9 @@ execute: $(STAMP)
 		--NotebookExporter.preprocessors='["nbconvert.preprocessors.CoalesceStreamsPreprocessor"]' \
 		chapters/*.ipynb
 
+# JupyterLab refuses to run as root unless told to (containers and CI machines often are root).
 lab: $(STAMP)
-	$(BIN)/jupyter lab chapters
+	$(BIN)/jupyter lab chapters $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP)
 	$(BIN)/python code/bench.py
