@@ -19,9 +19,8 @@ from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.extra import numpy as hnp
 
-# Hypothesis caches constants in <home>/.hypothesis; inside the repository that directory makes
-# the next pytest run fail at collection (pytest.ini replaces norecursedirs, and the warning
-# Hypothesis then gives is an error under filterwarnings = error). Keep its files in /tmp.
+# Hypothesis caches constants in <home>/.hypothesis; keep them in /tmp so a test run leaves the
+# working tree as it found it (pytest.ini and _config.yml also ignore a .hypothesis folder).
 set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "softmaxbook-hypothesis")
 settings.register_profile(
     "softmaxbook",
