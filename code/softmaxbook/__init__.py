@@ -9,8 +9,11 @@ Modules, one concept each (the chapter they serve in brackets):
 - ``regression``: softmax regression loss, gradient, Hessian and fitting [ch. 6]
 - ``gradcheck``: central finite differences [used throughout]
 - ``derivation``: step-checked SymPy derivations [used throughout]
+- ``symbolic``: the chapters' shared SymPy symbols and formulas, mpmath references and print
+  helper [used throughout; imported as ``from softmaxbook import symbolic``, not star-exported]
 """
 
+from . import symbolic
 from .derivation import Derivation, DerivationError
 from .gradcheck import check_gradient, numerical_gradient
 from .jacobian import softmax_jacobian, softmax_jvp, softmax_vjp
