@@ -171,16 +171,19 @@ def browser():
         instance.close()
 
 
-# Run in the page once MathJax has finished: what is left untypeset, outside code.
+# Run in the page once MathJax has finished: what is left untypeset, outside code. A formula that
+# ui/lazy has not typeset yet is an <mjx-container> holding only an <mjx-lazy> marker: untypeset.
 UNTYPESET = """() => {
   const math = [...document.querySelectorAll('.math')];
-  const raw = math.filter(el => !el.querySelector('mjx-container')).map(el => el.textContent.slice(0, 80));
+  const done = el => el.querySelector('mjx-container') && !el.querySelector('mjx-lazy');
+  const raw = math.filter(el => !done(el)).map(el => el.textContent.slice(0, 80));
   const body = document.querySelector('main') || document.body;
   const copy = body.cloneNode(true);
   copy.querySelectorAll('pre, code, script, style, mjx-container, .highlight').forEach(el => el.remove());
   const text = copy.textContent;
   const leftovers = ['\\\\(', '\\\\[', '$$', '\\\\begin{', '\\\\frac'].filter(s => text.includes(s));
-  return {math: math.length, typeset: document.querySelectorAll('mjx-container').length,
+  const typeset = [...document.querySelectorAll('mjx-container')].filter(c => !c.querySelector('mjx-lazy'));
+  return {math: math.length, typeset: typeset.length,
           errors: document.querySelectorAll('mjx-merror, [data-mjx-error]').length, raw, leftovers};
 }"""
 
@@ -207,6 +210,9 @@ def test_page_renders_offline_in_chromium(site, browser, source):
         if page.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')"):
             page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=30_000)
             page.evaluate("() => MathJax.startup.promise")
+            # The site typesets lazily (ui/lazy: the formulas on screen first, the rest on scrolling).
+            # Typeset the rest now, as MathJax does before printing, so every formula is checked here.
+            page.evaluate("() => MathJax.startup.document.lazyTypesetAll()")
         state = page.evaluate(UNTYPESET)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{source.replace('/', '_')}.png"), full_page=True)
