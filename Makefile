@@ -16,11 +16,17 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
-.PHONY: book test execute lab bench clean
+PORT ?= 8000
 
-$(STAMP): requirements.txt code/pyproject.toml
+.PHONY: book test serve execute lab bench clean
+
+# node_modules (axe-core for the accessibility checks) comes from package-lock.json with `npm ci`.
+# Without npm the site is still built; the accessibility checks then skip (and fail under CI).
+$(STAMP): requirements.txt code/pyproject.toml package.json package-lock.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the accessibility checks will be skipped (apt-get install npm)"; fi
 	@touch $(STAMP)
 
 book: $(STAMP)
@@ -35,10 +41,18 @@ test: $(STAMP)
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		chapters --junitxml=$(REPORTS)/notebooks.xml
 	@echo "== 3/4 strict book build (warnings are errors)"
-	$(BIN)/jupyter-book build . --all $(BOOK_FLAGS)
+	@# The footer of every page names the checks that passed before this build, read from these reports.
+	BOOK_CHECK_REPORTS=$(REPORTS) $(BIN)/jupyter-book build . --all $(BOOK_FLAGS)
 	@echo "== 4/4 checks of the built site"
 	$(BIN)/python -m pytest -m site tests -rs --junitxml=$(REPORTS)/site.xml
 	@$(BIN)/python tests/summary.py $(REPORTS)
+
+# Serve the built site on this machine only. Over http the search page shows an excerpt under each
+# result (over file:// the browser refuses the fetches that need).
+serve:
+	@test -f _build/html/index.html || { echo "no site in _build/html: run make book first"; exit 1; }
+	@echo "Serving _build/html at http://127.0.0.1:$(PORT)/ (Ctrl+C stops; another port: make serve PORT=8001)"
+	$(PYTHON) -m http.server --bind 127.0.0.1 --directory _build/html $(PORT)
 
 # Re-execute every chapter in place to refresh the committed outputs. No timing metadata, and
 # consecutive stream outputs merged after execution (the kernel may flush one print in two pieces),
