@@ -37,9 +37,14 @@ test: $(STAMP)
 	@rm -rf $(REPORTS) && mkdir -p $(REPORTS)
 	@echo "== 1/4 library tests"
 	$(BIN)/python -m pytest -m "not site" tests --junitxml=$(REPORTS)/library.xml
-	@echo "== 2/4 chapters under nbval (strict: stored outputs compared)"
-	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	@echo "== 2/4 chapters under nbval (strict: stored outputs compared), and the derivation audit"
+	@# Every derivation line the chapters state is recorded as they run (see softmaxbook/audit.py).
+	SOFTMAXBOOK_AUDIT=$(CURDIR)/$(REPORTS)/derivations.jsonl \
+		$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		chapters --junitxml=$(REPORTS)/notebooks.xml
+	@$(BIN)/python -m softmaxbook.audit $(REPORTS)/derivations.jsonl > $(REPORTS)/derivations.txt \
+		|| { cat $(REPORTS)/derivations.txt; exit 1; }
+	@tail -n 1 $(REPORTS)/derivations.txt
 	@echo "== 3/4 strict book build (warnings are errors)"
 	@# The footer of every page names the checks that passed before this build, read from these reports.
 	BOOK_CHECK_REPORTS=$(REPORTS) $(BIN)/jupyter-book build . --all $(BOOK_FLAGS)
