@@ -5,9 +5,10 @@ Oracles: functions whose derivatives are known in closed form.
 
 import numpy as np
 import pytest
-from conftest import call_untouched
 
 from softmaxbook import check_gradient, numerical_gradient
+
+from .helpers import call_untouched
 
 
 def f(x):

@@ -10,18 +10,17 @@ import numpy as np
 import pytest
 import scipy.special
 import sympy as sp
-from conftest import FLOAT_DTYPES, call_untouched
 
-from softmaxbook import numerical_gradient, sigmoid_grad, softmax_jacobian, softmax_jvp, softmax_vjp
+from softmaxbook import numerical_gradient, sigmoid_grad, softmax_jacobian, softmax_jvp, softmax_vjp, symbolic
+
+from .helpers import FLOAT_DTYPES, call_untouched
 
 SIZES = (1, 2, 3, 5, 8)
 
 
 def sympy_jacobian(n):
     """SymPy's Jacobian of the n-class softmax, as a NumPy function of one vector."""
-    z = sp.symbols(f"z0:{n}", real=True)
-    total = sum(sp.exp(t) for t in z)
-    s = sp.Matrix([sp.exp(t) / total for t in z])
+    s, z = symbolic.softmax_explicit(n, start=0)
     return sp.lambdify([z], s.jacobian(z), "numpy")
 
 

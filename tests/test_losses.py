@@ -1,8 +1,7 @@
-"""Tests of cross_entropy(_grad) and binary_cross_entropy(_grad) ({ref}`ch-cross-entropy`, {ref}`ch-equivalence`).
+"""Tests of cross_entropy, cross_entropy_grad and cross_entropy_and_grad ({ref}`ch-cross-entropy`).
 
-Oracles: scipy.special (log_softmax, softmax, expit, log_expit), central finite differences, SymPy's
-symbolic gradient (lambdified), the softmax VJP, and the equivalence of the 2-class softmax with the
-sigmoid.
+Oracles: scipy.special (log_softmax, softmax, expit), central finite differences, SymPy's symbolic
+gradient (lambdified), the softmax VJP, and the equivalence of the 2-class softmax with the sigmoid.
 """
 
 import math
@@ -13,19 +12,20 @@ import numpy as np
 import pytest
 import scipy.special
 import sympy as sp
-from conftest import FLOAT_DTYPES, NO_FP_WARNINGS, call_untouched, logit_arrays, roundoff_tolerance
 from hypothesis import given
 from hypothesis import strategies as st
 
 from softmaxbook import (
-    binary_cross_entropy,
-    binary_cross_entropy_grad,
     cross_entropy,
+    cross_entropy_and_grad,
     cross_entropy_grad,
     numerical_gradient,
     softmax,
     softmax_vjp,
+    symbolic,
 )
+
+from .helpers import FLOAT_DTYPES, NO_FP_WARNINGS, call_untouched, logit_arrays, roundoff_tolerance
 
 losses_module = sys.modules["softmaxbook.losses"]
 REDUCTIONS = ("mean", "sum", "none")
@@ -78,9 +78,9 @@ def test_cross_entropy_grad_matches_finite_differences(reduction, rng):
 @pytest.mark.parametrize("n", (1, 2, 3, 5))
 def test_cross_entropy_grad_matches_sympy(n, rng):
     """{eq}`eq-cross-entropy-grad` against SymPy's gradient of -sum_k y_k log softmax_k(z)."""
-    z_sym, y_sym = sp.symbols(f"z0:{n}", real=True), sp.symbols(f"y0:{n}", real=True)
-    lse = sp.log(sum(sp.exp(t) for t in z_sym))
-    loss = -sum(y * (t - lse) for y, t in zip(y_sym, z_sym))
+    probs, z_sym = symbolic.softmax_explicit(n, start=0)
+    y_sym = symbolic.score_symbols(n, "y", start=0)
+    loss = symbolic.cross_entropy(y_sym, probs)
     gradient = sp.lambdify([z_sym, y_sym], [sp.diff(loss, t) for t in z_sym], "numpy")
     for _ in range(4):
         z = rng.normal(size=n) * 3
@@ -106,13 +106,13 @@ def test_cross_entropy_grad_general_for_unnormalised_targets(rng):
     """{eq}`eq-cross-entropy-grad-general`: (sum y) s - y for counts, through the private helper.
 
     The public functions refuse targets that are not distributions (next test); the general formula
-    is the private ``_soft_target_grad``, checked here against finite differences of the loss
+    is the private ``_soft_loss_and_grad``, checked here against finite differences of the loss
     -sum_k y_k log s_k computed with SciPy.
     """
     z = rng.normal(size=(3, 4)) * 2
     counts = rng.integers(0, 5, size=(3, 4)).astype(float)
     numeric = numerical_gradient(lambda x: -(counts * scipy.special.log_softmax(x, axis=-1)).sum(), z)
-    np.testing.assert_allclose(losses_module._soft_target_grad(z, counts), numeric, atol=FD_TOL)
+    np.testing.assert_allclose(losses_module._soft_loss_and_grad(z, counts, 1)[1], numeric, atol=FD_TOL)
 
 
 def test_cross_entropy_refuses_targets_that_do_not_sum_to_one():
@@ -199,67 +199,6 @@ def test_equivalence_two_class_softmax_is_sigmoid_of_difference(rng):
     np.testing.assert_allclose(softmax(z)[:, 0], scipy.special.expit(z[:, 0] - z[:, 1]), rtol=1e-14)
 
 
-def test_equivalence_bce_equals_two_class_cross_entropy(rng):
-    """{eq}`eq-equivalence-bce`: BCE(x, y) = CE([x, 0], [y, 1 - y]), losses and gradients."""
-    x, y = rng.normal(size=20) * 5, rng.uniform(size=20)
-    logits2 = np.stack([x, np.zeros_like(x)], axis=-1)
-    targets2 = np.stack([y, 1 - y], axis=-1)
-    np.testing.assert_allclose(
-        binary_cross_entropy(x, y, reduction="none"), cross_entropy(logits2, targets2, reduction="none"), rtol=1e-13
-    )
-    np.testing.assert_allclose(
-        binary_cross_entropy_grad(x, y, reduction="sum"), cross_entropy_grad(logits2, targets2, reduction="sum")[:, 0],
-        rtol=1e-13, atol=1e-16,
-    )
-    hard = rng.integers(0, 2, size=20)
-    np.testing.assert_allclose(
-        binary_cross_entropy(x, hard.astype(float)), cross_entropy(logits2, 1 - hard), rtol=1e-13
-    )
-
-
-@given(logit_arrays(max_dims=2, max_side=8), st.integers(0, 2**32 - 1))
-def test_sigmoid_bce_matches_scipy_log_expit(case, seed):
-    x, scale = case
-    y = np.random.default_rng(seed).uniform(size=x.shape).astype(x.dtype)
-    with np.errstate(**NO_FP_WARNINGS):
-        per = binary_cross_entropy(x, y, reduction="none")
-    xf, yf = x.astype(float), y.astype(float)
-    expected = -(yf * scipy.special.log_expit(xf) + (1 - yf) * scipy.special.log_expit(-xf))
-    # Both sides add two non-negative terms, each a few roundings from the truth, so they agree
-    # to a few units roundoff of the dtype whatever the scale (y is rounded to it before both).
-    eps = float(np.finfo(x.dtype).eps)
-    np.testing.assert_allclose(per.astype(float), expected, rtol=4 * eps, atol=float(np.finfo(x.dtype).smallest_subnormal))
-
-
-def test_sigmoid_bce_exact_at_large_logits():
-    assert binary_cross_entropy(1000.0 * np.ones(1), np.ones(1)) == 0
-    assert binary_cross_entropy(-1000.0 * np.ones(1), np.ones(1)) == 1000
-    assert binary_cross_entropy(1e300 * np.ones(1), np.ones(1)) == 0
-    # log1p(e^-40), not log(1 + e^-40) = 0
-    assert binary_cross_entropy(np.array([40.0]), np.array([1.0])) == pytest.approx(math.exp(-40), rel=4e-16, abs=0)
-    # sigma(40) - 1 = -sigma(-40), not the 0 that the subtraction gives
-    assert binary_cross_entropy_grad(np.array([40.0]), np.array([1.0]))[0] == pytest.approx(
-        -math.exp(-40) / (1 + math.exp(-40)), rel=4e-16, abs=0
-    )
-
-
-@pytest.mark.parametrize("reduction", REDUCTIONS)
-def test_sigmoid_bce_grad_matches_finite_differences(reduction, rng):
-    x, y = rng.normal(size=(3, 4)) * 4, rng.uniform(size=(3, 4))
-    summed = "sum" if reduction == "none" else reduction
-    numeric = numerical_gradient(lambda v: binary_cross_entropy(v, y, reduction=summed), x)
-    np.testing.assert_allclose(binary_cross_entropy_grad(x, y, reduction=reduction), numeric, atol=FD_TOL)
-
-
-def test_sigmoid_bce_grad_matches_sympy(rng):
-    """{eq}`eq-sigmoid-bce-grad` against SymPy's derivative of -y log sigma(t) - (1 - y) log sigma(-t)."""
-    t, y = sp.symbols("t y", real=True)
-    sigma = 1 / (1 + sp.exp(-t))
-    derivative = sp.lambdify([t, y], sp.diff(-y * sp.log(sigma) - (1 - y) * sp.log(1 - sigma), t), "numpy")
-    x, targets = rng.uniform(-15, 15, size=30), rng.uniform(size=30)
-    np.testing.assert_allclose(binary_cross_entropy_grad(x, targets, reduction="sum"), derivative(x, targets), atol=1e-13)
-
-
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES)
 def test_cross_entropy_keeps_dtype_and_leaves_inputs_untouched(dtype, rng):
     z, labels, probs = random_problem(rng, batch=(2, 3))
@@ -267,9 +206,8 @@ def test_cross_entropy_keeps_dtype_and_leaves_inputs_untouched(dtype, rng):
     for targets in (labels, probs):
         assert call_untouched(cross_entropy, z, targets).dtype == dtype
         assert call_untouched(cross_entropy_grad, z, targets).dtype == dtype
-    y = rng.uniform(size=(2, 3)).astype(dtype)
-    assert call_untouched(binary_cross_entropy, z[..., 0], y).dtype == dtype
-    assert call_untouched(binary_cross_entropy_grad, z[..., 0], y).dtype == dtype
+        loss, grad = call_untouched(cross_entropy_and_grad, z, targets)
+        assert loss.dtype == grad.dtype == dtype
 
 
 def test_cross_entropy_reductions_are_consistent(rng):
@@ -291,22 +229,91 @@ BAD_TARGETS = [
 ]
 
 
-@pytest.mark.parametrize("function", [cross_entropy, cross_entropy_grad])
+@pytest.mark.parametrize("function", [cross_entropy, cross_entropy_grad, cross_entropy_and_grad])
 @pytest.mark.parametrize(("targets", "message"), BAD_TARGETS)
 def test_cross_entropy_bad_targets_raise(function, targets, message):
     with pytest.raises(ValueError, match=message):
         function(np.zeros((2, 3)), targets)
 
 
-def test_cross_entropy_bad_logits_and_reduction_raise():
+@pytest.mark.parametrize("function", [cross_entropy, cross_entropy_grad, cross_entropy_and_grad])
+def test_cross_entropy_bad_logits_and_reduction_raise(function):
     with pytest.raises(ValueError, match=r"empty class axis: logits has shape \(2, 0\)"):
-        cross_entropy(np.zeros((2, 0)), np.array([0, 0]))
+        function(np.zeros((2, 0)), np.array([0, 0]))
+    with pytest.raises(ValueError, match=r"needs a class axis, got a scalar"):
+        function(1.0, 0)
     with pytest.raises(ValueError, match=r"reduction must be one of \('mean', 'sum', 'none'\), got 'avg'"):
-        cross_entropy_grad(np.zeros((2, 3)), np.array([0, 0]), reduction="avg")
+        function(np.zeros((2, 3)), np.array([0, 0]), reduction="avg")
+    with pytest.raises(ValueError, match="logits must be real numbers, got dtype complex128"):
+        function(np.zeros((2, 3), dtype=complex), np.array([0, 0]))
 
 
-def test_sigmoid_bce_bad_targets_raise():
-    with pytest.raises(ValueError, match=r"targets must lie in \[0, 1\], got 1.5"):
-        binary_cross_entropy(np.zeros(2), np.array([0.0, 1.5]))
-    with pytest.raises(ValueError, match=r"logits and targets must have the same shape, got \(2,\) and \(3,\)"):
-        binary_cross_entropy_grad(np.zeros(2), np.zeros(3))
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+def test_cross_entropy_and_grad_equal_the_separate_functions(reduction, dtype, rng):
+    """{eq}`eq-cross-entropy-def` and {eq}`eq-cross-entropy-grad` from one pass, as the two functions give them.
+
+    Labels take the same arithmetic in all three (equal to the bit); probability targets go
+    through one exp pass in both, so they agree to a few roundings of each entry as well.
+    """
+    z, labels, probs = random_problem(rng, batch=(3, 2), scale=5.0)
+    z, probs = z.astype(dtype), probs.astype(dtype)
+    eps = float(np.finfo(dtype).eps)
+    for targets in (labels, probs):
+        loss, grad = cross_entropy_and_grad(z, targets, reduction=reduction)
+        assert np.shape(loss) == np.shape(cross_entropy(z, targets, reduction=reduction))
+        np.testing.assert_allclose(loss, cross_entropy(z, targets, reduction=reduction), rtol=4 * eps, atol=4 * eps)
+        np.testing.assert_allclose(grad, cross_entropy_grad(z, targets, reduction=reduction), rtol=4 * eps, atol=4 * eps)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_and_grad_matches_scipy_and_finite_differences(reduction, rng):
+    z, labels, probs = random_problem(rng, batch=(4,))
+    for targets in (labels, probs):
+        loss, grad = cross_entropy_and_grad(z, targets, reduction=reduction)
+        per = scipy_cross_entropy(z, targets)
+        expected = {"mean": per.mean(), "sum": per.sum(), "none": per}[reduction]
+        # a sum of K log-probabilities of |z| <= 10, each a few roundings from SciPy's
+        np.testing.assert_allclose(loss, expected, rtol=1e-14, atol=1e-14)
+        summed = "sum" if reduction == "none" else reduction
+        numeric = numerical_gradient(lambda x: scipy_cross_entropy(x, targets).sum() / (4 if summed == "mean" else 1), z)
+        np.testing.assert_allclose(grad, numeric, atol=FD_TOL)
+
+
+def test_cross_entropy_and_grad_soft_targets_accurate_for_a_confident_prediction():
+    """A one-hot probability vector gives the label's accuracy: log1p(e^-40), not log(1 + e^-40) = 0."""
+    z = np.array([[0.0, -40.0], [-40.0, 0.0]])
+    onehot = np.array([[1.0, 0.0], [0.0, 1.0]])
+    small = math.log1p(math.exp(-40.0))
+    loss, grad = cross_entropy_and_grad(z, onehot, reduction="none")
+    np.testing.assert_allclose(loss, [small, small], rtol=4e-16)
+    np.testing.assert_allclose(grad, [[-small, small], [small, -small]], rtol=4e-16)
+    # the largest logit anywhere in the row, not first: the shift picks it per row
+    loss, grad = cross_entropy_and_grad(np.array([1.0, 3.0, 2.0]), np.array([0.25, 0.5, 0.25]))
+    expected = -(np.array([0.25, 0.5, 0.25]) * scipy.special.log_softmax([1.0, 3.0, 2.0])).sum()
+    assert loss == pytest.approx(expected, rel=1e-15)
+    np.testing.assert_allclose(grad, scipy.special.softmax([1.0, 3.0, 2.0]) - [0.25, 0.5, 0.25], atol=1e-16)
+
+
+def test_cross_entropy_and_grad_special_rows():
+    """Masked classes, an all -inf row (NaN, no warning) and NaN, as for the separate functions."""
+    z = np.array([[1.0, -np.inf, 0.0], [-np.inf, -np.inf, -np.inf], [np.nan, 0.0, 1.0]])
+    soft = np.array([[0.5, 0.0, 0.5], [0.5, 0.0, 0.5], [0.5, 0.0, 0.5]])
+    with np.errstate(all="raise"):
+        for targets in (np.array([0, 0, 0]), soft):
+            loss, grad = cross_entropy_and_grad(z, targets, reduction="none")
+            assert np.isfinite(loss[0]) and np.all(np.isfinite(grad[0])) and grad[0, 1] == 0
+            assert np.isnan(loss[1]) and np.all(np.isnan(grad[1]))
+            assert np.isnan(loss[2]) and np.all(np.isnan(grad[2]))
+    # a masked class as the target: an infinite loss
+    assert cross_entropy_and_grad(z[0], np.array([0.0, 1.0, 0.0]))[0] == np.inf
+    assert cross_entropy_and_grad(z[0], 1)[0] == np.inf
+
+
+def test_cross_entropy_and_grad_scalar_loss_and_batch_shapes(rng):
+    z, labels, probs = random_problem(rng, batch=(2, 3))
+    for targets in (labels, probs):
+        loss, grad = cross_entropy_and_grad(z, targets)
+        assert np.ndim(loss) == 0 and grad.shape == z.shape
+        loss, grad = cross_entropy_and_grad(z, targets, reduction="none")
+        assert loss.shape == (2, 3) and grad.shape == z.shape

@@ -9,19 +9,20 @@ import math
 import numpy as np
 import pytest
 import scipy.special
-from conftest import (
-    FLOAT_DTYPES,
-    NO_FP_WARNINGS,
-    call_untouched,
-    logit_arrays,
-    mp_softmax_reference,
-    roundoff_tolerance,
-    ulps,
-)
 from hypothesis import given
 from hypothesis import strategies as st
 
 from softmaxbook import log_softmax, logsumexp, softmax
+
+from .helpers import (
+    FLOAT_DTYPES,
+    NO_FP_WARNINGS,
+    call_untouched,
+    logit_arrays,
+    roundoff_tolerance,
+    softmax_with_conditions,
+    ulps,
+)
 
 FUNCTIONS = (softmax, log_softmax, logsumexp)
 
@@ -60,7 +61,7 @@ def test_softmax_def_matches_scipy(name, case, axis, keepdims):
 def test_softmax_stable_within_few_ulps_of_mpmath(dtype):
     """Accuracy sweep over |z| from 1e-3 to 1e30: error <= 4 + 2 kappa ULP for every output.
 
-    kappa is the output's condition number (see ``mp_softmax_reference``). The budget: the
+    kappa is the output's condition number (see ``softmax_with_conditions``). The budget: the
     roundings after z - max(z) (exp <= 1 ULP, a pairwise sum of n <= 8 positive terms <= 1.5 ULP,
     the division 0.5) give at most 3 ULP; rounding z_j - max(z) itself perturbs
     each input by at most one unit roundoff of |z_j| + |max z|, which the condition number turns
@@ -72,7 +73,7 @@ def test_softmax_stable_within_few_ulps_of_mpmath(dtype):
     for scale in (1e-3, 0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e30):
         for n in (1, 2, 3, 5, 8):
             z = (rng.normal(size=n) * scale).astype(dtype)
-            s_ref, log_ref, lse_ref, k_s, k_log, k_lse = mp_softmax_reference(z)
+            s_ref, log_ref, lse_ref, k_s, k_log, k_lse = softmax_with_conditions(z)
             s, log_s, lse = softmax(z), log_softmax(z), logsumexp(z)
             for i in range(n):
                 excess.append(ulps(s[i], s_ref[i], dtype) - 4 - 2 * float(k_s[i]))
@@ -93,7 +94,7 @@ def test_softmax_def_within_4_ulps_where_no_shift_is_needed(dtype):
     for scale in (1e-3, 1.0, 10.0, limit / 8):
         for n in (2, 3, 5, 8, 16):
             z = np.clip(rng.normal(size=n) * scale, -limit + 1, limit - 1 - math.log(n)).astype(dtype)
-            s_ref = mp_softmax_reference(z)[0]
+            s_ref = softmax_with_conditions(z)[0]
             s = softmax(z)
             worst = max(worst, max(ulps(s[i], s_ref[i], dtype) for i in range(n)))
     assert worst <= 4, worst
@@ -114,7 +115,7 @@ def test_softmax_rows_with_subnormal_terms_and_a_small_sum_are_shifted():
     would be off by about 1e9 ULP in s_1 = e^-707; the shift makes it exact to a few ULP."""
     for z in (np.array([-23.0, -730.0]), np.array([[-23.0, -730.0], [1.0, 2.0]])):
         s = softmax(z).reshape(-1, 2)[0]
-        s_ref = mp_softmax_reference(np.array([-23.0, -730.0]))[0]
+        s_ref = softmax_with_conditions(np.array([-23.0, -730.0]))[0]
         assert max(ulps(s[i], s_ref[i], np.float64) for i in range(2)) <= 4
 
 
@@ -123,7 +124,7 @@ def test_softmax_float16_is_correctly_rounded_from_float32():
     rng = np.random.default_rng(8)
     for scale in (0.1, 1.0, 10.0, 1e3):
         z = (rng.normal(size=6) * scale).astype(np.float16)
-        s_ref, log_ref, lse_ref, *_ = mp_softmax_reference(z)
+        s_ref, log_ref, lse_ref, *_ = softmax_with_conditions(z)
         s, log_s, lse = softmax(z), log_softmax(z), logsumexp(z)
         # float32 carries 13 more bits than float16, so its few-ULP error is < 0.01 float16 ULP.
         assert max(ulps(s[i], s_ref[i], np.float16) for i in range(6)) <= 0.51

@@ -5,8 +5,10 @@ Modules, one concept each (the chapter they serve in brackets):
 - ``softmax``: softmax, log_softmax, logsumexp [ch. 1, the softmax function]
 - ``sigmoid``: sigmoid, log_sigmoid, sigmoid_grad [ch. 2, the logistic sigmoid]
 - ``jacobian``: softmax_jacobian, softmax_jvp, softmax_vjp [ch. 3, the softmax Jacobian]
-- ``losses``: cross_entropy(_grad), binary_cross_entropy(_grad) [ch. 4 and 5]
-- ``regression``: softmax regression loss, gradient, Hessian and fitting [ch. 6]
+- ``losses``: cross_entropy, cross_entropy_grad, cross_entropy_and_grad [ch. 4]
+- ``binary_losses``: binary_cross_entropy(_grad) [ch. 2 and 5]
+- ``regression``: softmax regression loss, gradient, Hessian; flatten_params [ch. 6]
+- ``fitting``: fit_softmax_regression [ch. 6], fit_logistic_newton [ch. 5]
 - ``gradcheck``: central finite differences [used throughout]
 - ``derivation``: step-checked SymPy derivations [used throughout]
 - ``symbolic``: the chapters' shared SymPy symbols and formulas, mpmath references and print
@@ -17,8 +19,15 @@ from . import symbolic
 from .derivation import Derivation, DerivationError
 from .gradcheck import check_gradient, numerical_gradient
 from .jacobian import softmax_jacobian, softmax_jvp, softmax_vjp
-from .losses import binary_cross_entropy, binary_cross_entropy_grad, cross_entropy, cross_entropy_grad
-from .regression import fit_softmax_regression, softmax_regression_hessian, softmax_regression_loss_and_grad
+from .binary_losses import binary_cross_entropy, binary_cross_entropy_grad
+from .fitting import fit_logistic_newton, fit_softmax_regression
+from .losses import cross_entropy, cross_entropy_and_grad, cross_entropy_grad
+from .regression import (
+    flatten_params,
+    softmax_regression_hessian,
+    softmax_regression_loss_and_grad,
+    unflatten_params,
+)
 from .sigmoid import log_sigmoid, sigmoid, sigmoid_grad
 from .softmax import log_softmax, logsumexp, softmax
 
@@ -29,8 +38,11 @@ __all__ = [
     "binary_cross_entropy_grad",
     "check_gradient",
     "cross_entropy",
+    "cross_entropy_and_grad",
     "cross_entropy_grad",
+    "fit_logistic_newton",
     "fit_softmax_regression",
+    "flatten_params",
     "log_sigmoid",
     "log_softmax",
     "logsumexp",
@@ -43,4 +55,5 @@ __all__ = [
     "softmax_regression_hessian",
     "softmax_regression_loss_and_grad",
     "softmax_vjp",
+    "unflatten_params",
 ]

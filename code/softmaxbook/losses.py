@@ -1,4 +1,4 @@
-"""Cross-entropy from logits, and its gradient: {ref}`ch-cross-entropy` and {ref}`ch-equivalence`.
+"""Cross-entropy from logits, and its gradient: {ref}`ch-cross-entropy`.
 
 Conventions of ``torch.nn.functional``: losses take logits (never probabilities), the class axis
 is the last one, and ``reduction`` is ``'mean'`` (over the batch), ``'sum'`` or ``'none'``.
@@ -9,9 +9,9 @@ Targets for the softmax cross-entropy are either
   ``[0, K)``; no one-hot matrix is built, or
 - probability vectors of the shape of ``logits``: entries in [0, 1] summing to 1 within
   ``sqrt(eps)`` of their dtype (1.5e-8 in float64, 3.5e-4 in float32); anything else raises
-  ``ValueError``. The gradient of the general formula, :math:`(\\sum_k y_k) s - y`
-  ({eq}`eq-cross-entropy-grad-general`), is computed by the private ``_soft_target_grad``, which
-  the tests also call with unnormalised targets; the public functions accept only distributions.
+  ``ValueError``. The private ``_soft_loss_and_grad`` computes the general gradient
+  :math:`(\\sum_k y_k) s - y` ({eq}`eq-cross-entropy-grad-general`), which the tests also check
+  with unnormalised targets; the public functions accept only distributions.
 
 A gradient is the gradient of the reduced loss: for ``'mean'`` it is divided by the batch size;
 for ``'none'`` it stacks the gradient of each example's loss with respect to its own logits (the
@@ -24,13 +24,11 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate
-from .sigmoid import log_sigmoid, sigmoid
 from ._blocked import blocks, shift
-from .softmax import log_softmax, softmax
 
 
 def cross_entropy(logits, targets, reduction="mean"):
-    r"""Cross-entropy of the softmax of ``logits`` with ``targets``, through log-softmax.
+    r"""Cross-entropy of the softmax of ``logits`` with ``targets``, never forming ``log(softmax)``.
 
     Implements {eq}`eq-cross-entropy-def` of {ref}`ch-cross-entropy`.
 
@@ -53,14 +51,11 @@ def cross_entropy(logits, targets, reduction="mean"):
     For a label it is computed as :math:`\operatorname{log1p}(r / e_y)` with
     :math:`e_y = e^{z_y - m}` and :math:`r = \sum_{j \ne y} e^{z_j - m}` (exact near 0, a confident
     correct prediction), or :math:`\log(e_y + r) - (z_y - m)` when :math:`e_y < 1/2`.
-    For probabilities, :math:`0 \cdot \log 0 = 0` (a masked class with target 0 adds nothing).
+    For probabilities, :math:`\sum_k y_k \operatorname{LSE}(z) - \sum_k y_k z_k` (see
+    :func:`cross_entropy_and_grad`), where :math:`0 \cdot \log 0 = 0`: a masked class with target
+    0 adds nothing.
     """
-    z, dtype, kind, t = _loss_inputs(logits, targets, reduction)
-    if kind == "labels":
-        per, _ = _label_loss(z, t, with_grad=False)
-    else:
-        terms = np.multiply(t, log_softmax(z), out=np.zeros(z.shape, z.dtype), where=t != 0)
-        per = -terms.sum(axis=-1)
+    per, _, dtype = _cross_entropy(logits, targets, reduction, with_grad=False)
     return _validate.reduce(per, reduction, dtype)
 
 
@@ -90,95 +85,57 @@ def cross_entropy_grad(logits, targets, reduction="mean"):
     :math:`r = \sum_{j \ne y} e^{z_j - m}`: exact when :math:`s_y` is close to 1, where ``s_y - 1``
     would cancel. No :math:`K \times K` Jacobian and no one-hot matrix is formed.
     """
-    z, dtype, kind, t = _loss_inputs(logits, targets, reduction)
-    batch = z[..., 0].size if reduction == "mean" else 1
-    if kind == "labels":
-        _, grad = _label_loss(z, t, with_grad=True, batch=batch)
-    else:
-        grad = _soft_target_grad(z, t)
-        grad /= batch
+    _, grad, dtype = _cross_entropy(logits, targets, reduction, with_grad=True)
     return _validate.result(grad, dtype)
 
 
-def binary_cross_entropy(logits, targets, reduction="mean"):
-    r"""Binary cross-entropy of :math:`\sigma(x)` with targets in [0, 1], from logits.
+def cross_entropy_and_grad(logits, targets, reduction="mean"):
+    r""":func:`cross_entropy` and :func:`cross_entropy_grad` together, from one ``exp`` pass.
 
-    Implements {eq}`eq-sigmoid-bce` of {ref}`ch-sigmoid`; equal to the two-class cross-entropy,
-    {eq}`eq-equivalence-bce` of {ref}`ch-equivalence`.
-
-    Parameters
-    ----------
-    logits : array_like, any shape (...)
-        One logit per example.
-    targets : array_like, same shape as ``logits``
-        Probabilities of the positive class, in [0, 1] (0/1 labels included).
-    reduction : {'mean', 'sum', 'none'}, default 'mean'
-        ``'mean'`` averages over every element.
-
-    Returns
-    -------
-    loss : scalar for ``'mean'`` and ``'sum'``; ndarray of shape (...) for ``'none'``.
-
-    Notes
-    -----
-    .. math::
-        \ell(x, y) = -y \log\sigma(x) - (1 - y)\log\sigma(-x)
-                   = \max(x, 0) - x y + \operatorname{log1p}(e^{-|x|}),
-
-    with :math:`\max(x, 0) - xy` taken as :math:`x(1 - y)` for :math:`x \ge 0` and :math:`-xy`
-    otherwise, so neither term cancels for 0/1 targets.
-    """
-    x, dtype, y = _binary_inputs(logits, targets, reduction)
-    per = np.where(x >= 0, x * (1 - y), -x * y) - log_sigmoid(np.abs(x))
-    return _validate.reduce(per, reduction, dtype)
-
-
-def binary_cross_entropy_grad(logits, targets, reduction="mean"):
-    r"""Gradient of :func:`binary_cross_entropy` with respect to the logits: :math:`\sigma(x) - y`.
-
-    Implements {eq}`eq-sigmoid-bce-grad` of {ref}`ch-sigmoid`.
+    Implements {eq}`eq-cross-entropy-def` and {eq}`eq-cross-entropy-grad` of
+    {ref}`ch-cross-entropy`: what a training step needs, for about the cost of one softmax
+    (called one after the other, the two functions cost two).
 
     Parameters
     ----------
-    logits : array_like, any shape (...)
-    targets : array_like, same shape as ``logits``, in [0, 1]
+    logits : array_like, shape (..., K)
+    targets : array_like, shape (...) of integer labels, or (..., K) of probabilities
     reduction : {'mean', 'sum', 'none'}, default 'mean'
-        ``'mean'`` divides by the number of elements.
 
     Returns
     -------
-    ndarray, shape of ``logits``, float dtype of ``logits``
+    loss : scalar for ``'mean'`` and ``'sum'``; ndarray of shape (...) for ``'none'``
+        As :func:`cross_entropy` returns it.
+    grad : ndarray, shape (..., K)
+        As :func:`cross_entropy_grad` returns it (divided by the batch size for ``'mean'``).
+
+    Raises
+    ------
+    ValueError
+        For the inputs :func:`cross_entropy` refuses.
 
     Notes
     -----
-    .. math::
-        \frac{\partial \ell}{\partial x} = \sigma(x) - y = (1 - y)\,\sigma(x) - y\,\sigma(-x),
-
-    the second form exact for :math:`y = 1` and large :math:`x`, where :math:`\sigma(x) - 1` cancels.
+    With :math:`m = \max_j z_j`, :math:`e_j = e^{z_j - m}` and :math:`S = \sum_j e_j`, one pass
+    over the exponentials gives both the loss :math:`\sum_k y_k \log S - \sum_k y_k (z_k - m)`
+    and the gradient :math:`(\sum_k y_k)\, e / S - y`, with the accuracy of the separate functions.
     """
-    x, dtype, y = _binary_inputs(logits, targets, reduction)
-    grad = (1 - y) * sigmoid(x) - y * sigmoid(-x)
-    if reduction == "mean":
-        grad /= max(x.size, 1)
-    return _validate.result(grad, dtype)
+    per, grad, dtype = _cross_entropy(logits, targets, reduction, with_grad=True)
+    return _validate.reduce(per, reduction, dtype), _validate.result(grad, dtype)
 
 
-def _loss_inputs(logits, targets, reduction):
-    """Validated ``(z, dtype, kind, targets)`` for the softmax cross-entropy."""
+def _cross_entropy(logits, targets, reduction, with_grad):
+    """Validate; return the per-example losses, the gradient (or None) and the dtype to return."""
     _validate.reduction(reduction)
     z, dtype = _validate.float_input(logits, "logits")
     _validate.class_axis(z, -1, "logits")
     kind, t = _validate.split_targets(targets, z)
-    return z, dtype, kind, t
-
-
-def _binary_inputs(logits, targets, reduction):
-    """Validated ``(x, dtype, y)`` for the binary cross-entropy."""
-    _validate.reduction(reduction)
-    x, dtype = _validate.float_input(logits, "logits")
-    y = _validate.unit_interval(targets)
-    _validate.same_shape(x, y, ("logits", "targets"))
-    return x, dtype, y
+    batch = z[..., 0].size if reduction == "mean" else 1
+    if kind == "labels":
+        per, grad = _label_loss(z, t, with_grad, batch)
+    else:
+        per, grad = _soft_loss_and_grad(z, t, batch)
+    return per, grad, dtype
 
 
 def _label_loss(z, labels, with_grad, batch=1):
@@ -212,13 +169,35 @@ def _label_loss(z, labels, with_grad, batch=1):
     return per.reshape(labels.shape), None if grad is None else grad.reshape(z.shape)
 
 
-def _soft_target_grad(z, y):
-    """Per-example gradient :math:`(\\sum_k y_k) s - y` ({eq}`eq-cross-entropy-grad-general`).
+def _soft_loss_and_grad(z, y, batch):
+    r"""Per-example losses and gradients / ``batch`` for probability targets ``y``, one ``exp`` each.
 
-    ``y`` of the shape of ``z`` need not sum to 1 here: this is the gradient of
-    :math:`-\\sum_k y_k \\log s_k` for any non-negative ``y``.
+    As in ``log_softmax``, the largest entry's term (exactly 1) is left out of the sum, so that
+    :math:`\log S = \operatorname{log1p}(r)` is exact near 0, and the gradient's entry there is
+    :math:`(\sum_{j \ne t} y_j - y_t r) / S` instead of the cancelling :math:`(\sum_k y_k) s_t - y_t`.
+    A row of only ``-inf`` gets :math:`r = -1` and so NaN, like ``cross_entropy``.
     """
-    s = softmax(z)
-    s *= y.sum(axis=-1, keepdims=True)
-    s -= y
-    return s
+    rows, targets = z.reshape(-1, z.shape[-1]), y.reshape(-1, z.shape[-1])
+    per = np.empty(rows.shape[0], rows.dtype)
+    grad = np.empty_like(rows)
+    for b in blocks(rows):
+        e, t = grad[b], targets[b]
+        top = np.argmax(rows[b], axis=-1, keepdims=True)
+        _, guard = shift(rows[b], np.take_along_axis(rows[b], top, axis=-1), e)
+        not_top = np.ones(t.shape, bool)
+        np.put_along_axis(not_top, top, False, axis=-1)
+        y_top, y_rest = np.take_along_axis(t, top, axis=-1)[:, 0], t.sum(axis=-1, where=not_top)
+        with guard():
+            weighted = np.multiply(t, e, out=np.zeros_like(e), where=t != 0).sum(axis=-1)
+            np.exp(e, out=e)
+            e_top = np.take_along_axis(e, top, axis=-1)  # 1, or 0 in a row of only -inf
+            np.put_along_axis(e, top, e_top - 1, axis=-1)
+            rest = e.sum(axis=-1)
+            per[b] = (y_top + y_rest) * np.log1p(rest) - weighted
+            scale = 1 / ((1 + rest) * batch)
+            e *= ((y_top + y_rest) * scale)[:, None]
+            e -= t / batch
+            # (sum y) s_top - y_top without the cancellation of s_top - 1 (times e_top: NaN, not
+            # inf, in a row of only -inf)
+            np.put_along_axis(e, top, ((y_rest - y_top * rest) * scale)[:, None] * e_top, axis=-1)
+    return per.reshape(y.shape[:-1]), grad.reshape(z.shape)
