@@ -18,7 +18,7 @@ export OMP_NUM_THREADS := 1
 
 PORT ?= 8000
 
-.PHONY: book test serve execute lab bench clean
+.PHONY: book test serve execute lab bench clean student
 
 # node_modules (axe-core for the accessibility checks) comes from package-lock.json with `npm ci`.
 # Without npm the site is still built; the accessibility checks then skip (and fail under CI).
@@ -29,11 +29,20 @@ $(STAMP): requirements.txt code/pyproject.toml package.json package-lock.json
 	else echo "npm not found: the accessibility checks will be skipped (apt-get install npm)"; fi
 	@touch $(STAMP)
 
-book: $(STAMP)
+# The package's wheel, offered for download on the introduction page (readers install it to run a
+# chapter outside this repository). Its version is the one in code/pyproject.toml.
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' code/pyproject.toml)
+WHEEL := _build/wheel/softmaxbook-$(VERSION)-py3-none-any.whl
+$(WHEEL): $(STAMP) code/pyproject.toml $(wildcard code/softmaxbook/*.py)
+	@rm -rf _build/wheel code/build
+	$(BIN)/python -m pip wheel --quiet --disable-pip-version-check --no-deps --no-build-isolation ./code -w _build/wheel
+	@rm -rf code/build
+
+book: $(STAMP) $(WHEEL)
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
 	@echo "The site is in _build/html: open $(CURDIR)/_build/html/index.html"
 
-test: $(STAMP)
+test: $(STAMP) $(WHEEL)
 	@rm -rf $(REPORTS) && mkdir -p $(REPORTS)
 	@echo "== 1/4 library tests"
 	$(BIN)/python -m pytest -m "not site" tests --junitxml=$(REPORTS)/library.xml
@@ -76,6 +85,11 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python code/bench.py
 
+# The student edition: every chapter with its solutions removed and an empty answer cell after each
+# exercise, written by the book build (book/_ext/plain_notebooks.py) into _build/student.
+student: book
+	@echo "The student edition is in _build/student: hand out those notebooks with the wheel in _build/wheel"
+
 clean:
-	rm -rf _build .pytest_cache
+	rm -rf _build .pytest_cache code/build
 	find . -name __pycache__ -not -path "./$(VENV)/*" -exec rm -rf {} +
