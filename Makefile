@@ -44,9 +44,9 @@ book: $(STAMP) $(WHEEL)
 
 test: $(STAMP) $(WHEEL)
 	@rm -rf $(REPORTS) && mkdir -p $(REPORTS)
-	@echo "== 1/4 library tests"
-	$(BIN)/python -m pytest -m "not site" tests --junitxml=$(REPORTS)/library.xml
-	@echo "== 2/4 chapters under nbval (strict: stored outputs compared), and the derivation audit"
+	@echo "== 1/5 library tests"
+	$(BIN)/python -m pytest -m "not site and not standalone" tests --junitxml=$(REPORTS)/library.xml
+	@echo "== 2/5 chapters under nbval (strict: stored outputs compared), and the derivation audit"
 	@# Every derivation line the chapters state is recorded as they run (see softmaxbook/audit.py).
 	SOFTMAXBOOK_AUDIT=$(CURDIR)/$(REPORTS)/derivations.jsonl \
 		$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
@@ -54,11 +54,13 @@ test: $(STAMP) $(WHEEL)
 	@$(BIN)/python -m softmaxbook.audit $(REPORTS)/derivations.jsonl > $(REPORTS)/derivations.txt \
 		|| { cat $(REPORTS)/derivations.txt; exit 1; }
 	@tail -n 1 $(REPORTS)/derivations.txt
-	@echo "== 3/4 strict book build (warnings are errors)"
+	@echo "== 3/5 strict book build (warnings are errors)"
 	@# The footer of every page names the checks that passed before this build, read from these reports.
 	BOOK_CHECK_REPORTS=$(REPORTS) $(BIN)/jupyter-book build . --all $(BOOK_FLAGS)
-	@echo "== 4/4 checks of the built site"
+	@echo "== 4/5 checks of the built site"
 	$(BIN)/python -m pytest -m site tests -rs --junitxml=$(REPORTS)/site.xml
+	@echo "== 5/5 the reader's route: the wheel and the downloaded notebooks in a fresh environment"
+	$(BIN)/python -m pytest -m standalone tests/standalone -rs --junitxml=$(REPORTS)/standalone.xml
 	@$(BIN)/python tests/summary.py $(REPORTS)
 
 # Serve the built site on this machine only. Over http the search page shows an excerpt under each

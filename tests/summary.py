@@ -4,7 +4,8 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-STAGES = [("library", "library tests"), ("notebooks", "notebook cells under nbval"), ("site", "site checks")]
+STAGES = [("library", "library tests"), ("notebooks", "notebook cells under nbval"), ("site", "site checks"),
+          ("standalone", "reader's-route checks")]
 
 
 def counts(report):
@@ -19,6 +20,8 @@ def main(folder):
     overall = {"passed": 0, "failures": 0, "errors": 0, "skipped": 0}
     parts = []
     for stem, label in STAGES:
+        if not (Path(folder) / f"{stem}.xml").is_file():
+            continue
         c = counts(Path(folder) / f"{stem}.xml")
         for key in overall:
             overall[key] += c[key]
@@ -27,6 +30,9 @@ def main(folder):
             part += f" ({c['skipped']} SKIPPED)"
         parts.append(part)
     print("make test: " + ", ".join(parts) + ", strict book build passed")
+    audit = Path(folder) / "derivations.txt"
+    if audit.is_file():
+        print("make test: " + audit.read_text().splitlines()[-1])
     browser = counts(Path(folder) / "site.xml")
     if browser["skipped"]:
         print("make test: the browser checks were SKIPPED (no chromium); CI installs it and runs them")
