@@ -33,6 +33,12 @@ FENCE_OPEN = re.compile(r"^(:{3,}|`{3,})\{([\w:-]+)\}\s*(.*)$")  # ::: or ``` fe
 OPTION = re.compile(r"^:([\w-]+):\s*(.*)$")
 LABELLED_MATH = re.compile(r"\$\$\s*\(([\w-]+)\)\s*$")
 ANSWER = "# Your answer here: write it, run the cell, and compare with the text above.\n"
+CHECKED_ANSWER = """# Your answer here: replace None, run the cell, and the book checks it.
+from softmaxbook.exercises import check
+
+answer = None  # {ask}
+check("{label}", answer)
+"""
 
 
 def setup(app):
@@ -176,8 +182,8 @@ def convert(notebook, resolver, chapter=None, student=False):
             for solution in found:
                 if not student:
                     solutions.append(_markdown_cell(solution))
-            if student and _has_exercise(_source(cell)):
-                cells.append(_code_cell(ANSWER))
+            for label in (_exercises(_source(cell)) if student else []):
+                cells.append(_code_cell(_answer_cell(label)))
             continue
         cells.append(_plain_code(cell, resolver))
         caption = cell.get("metadata", {}).get("mystnb", {}).get("figure", {})
@@ -215,8 +221,27 @@ def _source(cell):
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
-def _has_exercise(text):
-    return any(m.group(2) == "exercise" for m in map(FENCE_OPEN.match, text.splitlines()) if m)
+def _exercises(text):
+    """The labels of the exercises opened in ``text`` ("" for an exercise without a label)."""
+    lines = text.splitlines()
+    found = []
+    for n, line in enumerate(lines):
+        opened = FENCE_OPEN.match(line)
+        if opened and opened.group(2) == "exercise":
+            options = [OPTION.match(o) for o in lines[n + 1:n + 4]]
+            found.append(next((o.group(2).strip() for o in options if o and o.group(1) == "label"), ""))
+    return found
+
+
+def _answer_cell(label):
+    """An empty answer cell; for an exercise the package can check, one that calls its checker."""
+    try:
+        from softmaxbook.exercises import EXERCISES
+    except ImportError:
+        EXERCISES = {}
+    if label in EXERCISES:
+        return CHECKED_ANSWER.format(label=label, ask=EXERCISES[label].ask)
+    return ANSWER
 
 
 def _is_solution_check(cell, previous):
