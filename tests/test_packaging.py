@@ -61,3 +61,11 @@ def test_every_module_the_chapters_import_is_declared_by_the_package():
     third_party = {m for m in _chapter_imports() if m not in sys.stdlib_module_names and m not in JUPYTER}
     missing = {m for m in third_party if DISTRIBUTION.get(m, m).lower() not in declared}
     assert not missing, f"chapters import {sorted(missing)}, which softmaxbook[book] does not install"
+
+
+def test_make_lab_renders_myst_through_jupyterlab_myst():
+    # `make lab` opens the source chapters, whose MyST (directives, roles, labels) plain JupyterLab
+    # shows as raw text; the jupyterlab-myst extension installed from requirements.txt renders it.
+    importlib.metadata.version("jupyterlab_myst")
+    extension = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "jupyterlab-myst" / "package.json"
+    assert extension.is_file(), f"jupyterlab-myst is not installed as a JupyterLab extension in {sys.prefix}"
