@@ -207,9 +207,33 @@ def _mathjax_source() -> Path:
     return Path(list(spec.submodule_search_locations)[0]) / "static" / "mathjax"
 
 
+# Two fixes to the HTML that extensions write, where no template reaches (WCAG; axe-core checks them):
+HTML_FIXES = [
+    # myst-nb's hide-cell toggle is labelled "Toggle hidden content" while it shows "Show code cell
+    # content": a name that leaves out the visible text (label in name, WCAG 2.5.3).
+    ('<summary aria-label="Toggle hidden content">', "<summary>"),
+    # The bibliography is a role="list" whose entries have the deprecated role doc-biblioentry, so
+    # the list has no list items (ARIA required children).
+    ('role="doc-biblioentry"', 'role="listitem"'),
+]
+
+
+def _fix_html(outdir: Path):
+    for page in outdir.rglob("*.html"):
+        if "_static" in page.parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        fixed = text
+        for old, new in HTML_FIXES:
+            fixed = fixed.replace(old, new)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
 def _build_finished(app, exc):
     if exc is not None or app.builder.format != "html":
         return
+    _fix_html(Path(app.outdir))
     static = Path(app.outdir) / "_static"
     source, target = _mathjax_source(), static / "mathjax"
     shutil.rmtree(target, ignore_errors=True)
