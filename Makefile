@@ -8,7 +8,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 REPORTS := _build/reports
 BOOK_FLAGS := --toc book/_toc.yml -W -n --keep-going
-# Prefer the kernels and config of .venv over any user-level Jupyter kernel (see ../shared/TOOLCHAIN.md).
+# Prefer the kernels and config of .venv over any user-level Jupyter kernel, whose python3 kernelspec
+# may point at another interpreter.
 export JUPYTER_PREFER_ENV_PATH := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # One BLAS thread: on 2 cores, OpenBLAS threads contending with the kernel and pytest made the
@@ -45,7 +46,8 @@ book: $(STAMP) $(WHEEL)
 test: $(STAMP) $(WHEEL)
 	@rm -rf $(REPORTS) && mkdir -p $(REPORTS)
 	@echo "== 1/5 library tests"
-	$(BIN)/python -m pytest -m "not site and not standalone" tests --junitxml=$(REPORTS)/library.xml
+	$(BIN)/python -m pytest -m "not site and not standalone" tests --doctest-modules code/softmaxbook \
+		--junitxml=$(REPORTS)/library.xml
 	@echo "== 2/5 chapters under nbval (strict: stored outputs compared), and the derivation audit"
 	@# Every derivation line the chapters state is recorded as they run (see softmaxbook/audit.py).
 	SOFTMAXBOOK_AUDIT=$(CURDIR)/$(REPORTS)/derivations.jsonl \

@@ -2,7 +2,7 @@
 
 Hypothesis runs derandomized (a fixed sequence of examples, no example database), so every run of
 the suite tests the same inputs. A run that deselects the site checks (``-m "not site"``) does not
-import them either: they need a built site and a browser, which a library run does not have.
+import them either: they need a built site (and a browser), which a library run does not have.
 """
 
 from __future__ import annotations
@@ -35,7 +35,19 @@ def rng():
 
 
 def pytest_ignore_collect(collection_path, config):
-    """Skip the folder of site checks when the marker expression deselects them."""
-    if collection_path.name == "site" and collection_path.parent == Path(__file__).parent:
-        return "".join(config.getoption("markexpr").split()) == "notsite" or None
-    return None
+    """Skip a folder of tests named after their marker (``site``, ``standalone``) when the marker
+    expression deselects that marker, so that a library run does not even import them."""
+    if collection_path.parent != Path(__file__).parent or collection_path.name not in ("site", "standalone"):
+        return None
+    expression = config.getoption("markexpr")
+    if not expression:
+        return None
+    try:
+        from _pytest.mark.expression import Expression  # pytest's own parser of -m expressions
+    except ImportError:
+        return None
+
+    def only(name, **kwargs):
+        return name == collection_path.name and not kwargs
+
+    return not Expression.compile(expression).evaluate(only) or None

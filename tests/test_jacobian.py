@@ -43,8 +43,8 @@ def test_jacobian_matrix_matches_finite_differences(n, rng):
     np.testing.assert_allclose(softmax_jacobian(z), numeric, rtol=0, atol=1e-9)
 
 
-def test_jacobian_two_classes_is_sigmoid_derivative(rng):
-    """The 2-class Jacobian is sigma'(z0 - z1) [[1, -1], [-1, 1]] ({ref}`ch-equivalence`)."""
+def test_equivalence_jacobian_two_classes_is_sigmoid_derivative(rng):
+    """{eq}`eq-equivalence-jacobian`: the 2-class Jacobian is sigma'(z0 - z1) [[1, -1], [-1, 1]]."""
     for z in rng.normal(size=(10, 2)) * 5:
         d = sigmoid_grad(z[0] - z[1])
         np.testing.assert_allclose(softmax_jacobian(z), d * np.array([[1, -1], [-1, 1]]), rtol=1e-13, atol=1e-300)

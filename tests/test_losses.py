@@ -5,7 +5,6 @@ gradient (lambdified), the softmax VJP, and the equivalence of the 2-class softm
 """
 
 import math
-import sys
 import tracemalloc
 
 import numpy as np
@@ -16,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from softmaxbook import (
+    _ce_rows,
     cross_entropy,
     cross_entropy_and_grad,
     cross_entropy_grad,
@@ -27,7 +27,6 @@ from softmaxbook import (
 
 from .helpers import FLOAT_DTYPES, NO_FP_WARNINGS, call_untouched, logit_arrays, roundoff_tolerance
 
-losses_module = sys.modules["softmaxbook.losses"]
 REDUCTIONS = ("mean", "sum", "none")
 # Central differences with h = eps^(1/3) max(1, |z|) ~ 6e-6: truncation h^2/6 |L'''| with
 # |L'''| <= 1 per example, round-off eps |L| / h with |L| <= 20 here; both below 1e-9.
@@ -106,13 +105,13 @@ def test_cross_entropy_grad_general_for_unnormalised_targets(rng):
     """{eq}`eq-cross-entropy-grad-general`: (sum y) s - y for counts, through the private helper.
 
     The public functions refuse targets that are not distributions (next test); the general formula
-    is the private ``_soft_loss_and_grad``, checked here against finite differences of the loss
+    is the private ``_ce_rows.soft_loss_and_grad``, checked here against finite differences of the loss
     -sum_k y_k log s_k computed with SciPy.
     """
     z = rng.normal(size=(3, 4)) * 2
     counts = rng.integers(0, 5, size=(3, 4)).astype(float)
     numeric = numerical_gradient(lambda x: -(counts * scipy.special.log_softmax(x, axis=-1)).sum(), z)
-    np.testing.assert_allclose(losses_module._soft_loss_and_grad(z, counts, 1)[1], numeric, atol=FD_TOL)
+    np.testing.assert_allclose(_ce_rows.soft_loss_and_grad(z, counts, 1)[1], numeric, atol=FD_TOL)
 
 
 def test_cross_entropy_refuses_targets_that_do_not_sum_to_one():

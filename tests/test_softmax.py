@@ -252,3 +252,24 @@ def test_softmax_bad_temperature_and_dtype_raise():
             softmax(np.zeros(3), temperature=bad)
     with pytest.raises(ValueError, match="z must be real numbers, got dtype complex128"):
         softmax(np.zeros(3, dtype=complex))
+
+
+def test_softmax_ratio_is_the_exponential_of_the_gap(rng):
+    """{eq}`eq-softmax-ratio`: s_i / s_k = exp(z_i - z_k), and log s_i - log s_k = z_i - z_k."""
+    z = rng.normal(size=(4, 5)) * 3
+    s, log_s = softmax(z), log_softmax(z)
+    gaps = z[:, :, None] - z[:, None, :]
+    # each side a few roundings of order-one values and exp of |gap| <= 20: 1e-13 relative
+    np.testing.assert_allclose(s[:, :, None] / s[:, None, :], np.exp(gaps), rtol=1e-13)
+    np.testing.assert_allclose(log_s[:, :, None] - log_s[:, None, :], gaps, rtol=0, atol=1e-13)
+
+
+def test_equivalence_log_odds_against_class_zero_give_back_the_softmax(rng):
+    """{eq}`eq-equivalence-log-odds`: eta_k = log(s_k / s_0) = z_k - z_0, and softmax([0, eta]) = s."""
+    z = rng.normal(size=(5, 4)) * 3
+    log_s = log_softmax(z)
+    eta = log_s[:, 1:] - log_s[:, :1]
+    np.testing.assert_allclose(eta, z[:, 1:] - z[:, :1], rtol=0, atol=1e-13)
+    s0 = 1 / (1 + np.exp(eta).sum(axis=-1))
+    np.testing.assert_allclose(softmax(z)[:, 0], s0, rtol=1e-13)
+    np.testing.assert_allclose(softmax(np.hstack([np.zeros((5, 1)), eta])), softmax(z), rtol=1e-13)

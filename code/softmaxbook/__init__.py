@@ -2,7 +2,7 @@
 
 Modules, one concept each (the chapter they serve in brackets):
 
-- ``softmax``: softmax, log_softmax, logsumexp [ch. 1, the softmax function]
+- ``softmax``: softmax; ``logsoftmax``: log_softmax, logsumexp [ch. 1, the softmax function]
 - ``sigmoid``: sigmoid, log_sigmoid, sigmoid_grad [ch. 2, the logistic sigmoid]
 - ``jacobian``: softmax_jacobian, softmax_jvp, softmax_vjp [ch. 3, the softmax Jacobian]
 - ``losses``: cross_entropy, cross_entropy_grad, cross_entropy_and_grad [ch. 4]
@@ -29,7 +29,8 @@ from .regression import (
     unflatten_params,
 )
 from .sigmoid import log_sigmoid, sigmoid, sigmoid_grad
-from .softmax import log_softmax, logsumexp, softmax
+from .logsoftmax import log_softmax, logsumexp
+from .softmax import softmax
 
 __all__ = [
     "Derivation",

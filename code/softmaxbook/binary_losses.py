@@ -17,8 +17,8 @@ from .sigmoid import log_sigmoid, sigmoid
 def binary_cross_entropy(logits, targets, reduction="mean"):
     r"""Binary cross-entropy of :math:`\sigma(x)` with targets in [0, 1], from logits.
 
-    Implements {eq}`eq-sigmoid-bce` of {ref}`ch-sigmoid`; equal to the two-class cross-entropy,
-    {eq}`eq-equivalence-bce` of {ref}`ch-equivalence`.
+    Implements :eq:`eq-sigmoid-bce` of :ref:`ch-sigmoid`; equal to the two-class cross-entropy,
+    :eq:`eq-equivalence-bce` of :ref:`ch-equivalence`.
 
     Parameters
     ----------
@@ -41,6 +41,26 @@ def binary_cross_entropy(logits, targets, reduction="mean"):
 
     with :math:`\max(x, 0) - xy` taken as :math:`x(1 - y)` for :math:`x \ge 0` and :math:`-xy`
     otherwise, so neither term cancels for 0/1 targets.
+
+    See Also
+    --------
+    binary_cross_entropy_grad : its gradient.
+    log_sigmoid : the function it is built on.
+    cross_entropy : the same loss for :math:`K` classes.
+
+    Examples
+    --------
+    :math:`\sigma(40)` rounds to 1, so the naive formula takes :math:`\log 0`:
+
+    >>> import numpy as np
+    >>> from softmaxbook import binary_cross_entropy
+    >>> x, y = np.array([40.0]), np.array([0.0])
+    >>> p = 1 / (1 + np.exp(-x))
+    >>> with np.errstate(divide="ignore", invalid="ignore"):
+    ...     -(y * np.log(p) + (1 - y) * np.log(1 - p))
+    array([inf])
+    >>> binary_cross_entropy(x, y, reduction="none")
+    array([40.])
     """
     x, dtype, y = _binary_inputs(logits, targets, reduction)
     per = np.where(x >= 0, x * (1 - y), -x * y) - log_sigmoid(np.abs(x))
@@ -50,7 +70,8 @@ def binary_cross_entropy(logits, targets, reduction="mean"):
 def binary_cross_entropy_grad(logits, targets, reduction="mean"):
     r"""Gradient of :func:`binary_cross_entropy` with respect to the logits: :math:`\sigma(x) - y`.
 
-    Implements {eq}`eq-sigmoid-bce-grad` of {ref}`ch-sigmoid`.
+    Implements :eq:`eq-sigmoid-bce-grad` of :ref:`ch-sigmoid`; the first entry of the two-class
+    cross-entropy gradient, :eq:`eq-equivalence-grad` of :ref:`ch-equivalence`.
 
     Parameters
     ----------
@@ -69,6 +90,11 @@ def binary_cross_entropy_grad(logits, targets, reduction="mean"):
         \frac{\partial \ell}{\partial x} = \sigma(x) - y = (1 - y)\,\sigma(x) - y\,\sigma(-x),
 
     the second form exact for :math:`y = 1` and large :math:`x`, where :math:`\sigma(x) - 1` cancels.
+
+    See Also
+    --------
+    binary_cross_entropy : the loss.
+    cross_entropy_grad : the same for :math:`K` classes.
     """
     x, dtype, y = _binary_inputs(logits, targets, reduction)
     grad = (1 - y) * sigmoid(x) - y * sigmoid(-x)

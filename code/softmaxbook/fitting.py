@@ -1,4 +1,4 @@
-"""Fitting by gradient descent and Newton's method: {ref}`ch-regression` and {ref}`ch-equivalence`.
+"""Fitting by gradient descent and Newton's method: :ref:`ch-regression` and :ref:`ch-equivalence`.
 
 Both solvers start from zero parameters, stop when the largest gradient entry is at most ``tol``,
 and record the loss before every step (and after the last) in ``history``.
@@ -40,8 +40,8 @@ class LogisticRegressionFit(NamedTuple):
 def fit_softmax_regression(X, y, method="gd", l2=0.0, lr=0.5, max_iter=1000, tol=1e-10, n_classes=None):
     r"""Fit softmax regression by gradient descent or by Newton's method, from :math:`W = 0, b = 0`.
 
-    Implements the training loop of {ref}`ch-regression`: gradient steps, or Newton steps
-    {eq}`eq-regression-newton`.
+    Implements the training loop of :ref:`ch-regression`: gradient steps, or Newton steps
+    :eq:`eq-regression-newton`.
 
     Parameters
     ----------
@@ -99,9 +99,9 @@ def fit_softmax_regression(X, y, method="gd", l2=0.0, lr=0.5, max_iter=1000, tol
 def fit_logistic_newton(X, y, l2=0.0, max_iter=50, tol=1e-12):
     r"""Fit logistic regression by Newton's method, from :math:`w = 0, c = 0`.
 
-    Implements the logistic model of {ref}`ch-equivalence` ({eq}`eq-equivalence-logistic`):
+    Implements the logistic model of :ref:`ch-equivalence` (:eq:`eq-equivalence-logistic`):
     :math:`P(y = 1 \mid x) = \sigma(w^\top x + c)`, fitted to the mean binary cross-entropy
-    {eq}`eq-sigmoid-bce` plus :math:`\tfrac{\lambda}{2}\|w\|^2` (the bias not penalised).
+    :eq:`eq-sigmoid-bce` plus :math:`\tfrac{\lambda}{2}\|w\|^2` (the bias not penalised).
 
     Parameters
     ----------
@@ -133,7 +133,7 @@ def fit_logistic_newton(X, y, l2=0.0, max_iter=50, tol=1e-12):
 
     Each step solves :math:`H\delta = -g` (least squares, in case :math:`H` is singular) and is
     halved until the loss does not increase. Softmax regression with two classes and penalty
-    :math:`2\lambda` gives the same probabilities (:math:`w = w_1 - w_0`; {ref}`ch-equivalence`).
+    :math:`2\lambda` gives the same probabilities (:math:`w = w_1 - w_0`; :ref:`ch-equivalence`).
     """
     X, _ = _validate.float_input(X, "X")
     y = _validate.unit_interval(y)

@@ -1,6 +1,6 @@
 """Central finite differences, the independent check of every derivative in the book.
 
-Used throughout, first in {ref}`ch-sigmoid` and {ref}`ch-jacobian`.
+Used throughout, first in :ref:`ch-sigmoid` and :ref:`ch-jacobian`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The softmax Jacobian, and its products with a vector in O(n): {ref}`ch-jacobian`.
+"""The softmax Jacobian, and its products with a vector in O(n): :ref:`ch-jacobian`.
 
 The Jacobian :math:`J = \\operatorname{diag}(s) - s s^\\top` is symmetric, so the Jacobian-vector
 product (forward mode) and the vector-Jacobian product (reverse mode) are the same vector,
@@ -17,7 +17,7 @@ from .softmax import softmax
 def softmax_jacobian(z, axis=-1):
     r"""The explicit Jacobian of the softmax: :math:`J = \operatorname{diag}(s) - s s^\top`.
 
-    Implements {eq}`eq-jacobian-entry` and {eq}`eq-jacobian-matrix` of {ref}`ch-jacobian`.
+    Implements :eq:`eq-jacobian-entry` and :eq:`eq-jacobian-matrix` of :ref:`ch-jacobian`.
     :math:`O(n^2)` memory: for teaching and small ``n``; use :func:`softmax_vjp` in a gradient.
 
     Parameters
@@ -41,6 +41,21 @@ def softmax_jacobian(z, axis=-1):
     The diagonal is computed as :math:`s_i \sum_{j \ne i} s_j = -\sum_{j \ne i} J_{ij}`, equal to
     :math:`s_i (1 - s_i)` but without its cancellation when :math:`s_i` is close to 1; every row
     then sums to zero up to one rounding.
+
+    See Also
+    --------
+    softmax_vjp, softmax_jvp : its products with a vector (no n x n matrix).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from softmaxbook import softmax_jacobian
+    >>> J = softmax_jacobian(np.array([0.0, 0.0]))
+    >>> J
+    array([[ 0.25, -0.25],
+           [-0.25,  0.25]])
+    >>> J.sum(axis=1)
+    array([0., 0.])
     """
     z, dtype = _validate.float_input(z)
     axis = _validate.class_axis(z, axis)
@@ -55,7 +70,7 @@ def softmax_jacobian(z, axis=-1):
 def softmax_jvp(z, v, axis=-1):
     r"""Jacobian-vector product :math:`J v` of the softmax at ``z``, in O(n).
 
-    Implements {eq}`eq-jacobian-vjp` of {ref}`ch-jacobian` (forward mode; equal to the VJP since
+    Implements :eq:`eq-jacobian-vjp` of :ref:`ch-jacobian` (forward mode; equal to the VJP since
     :math:`J` is symmetric).
 
     Parameters
@@ -75,6 +90,11 @@ def softmax_jvp(z, v, axis=-1):
     -----
     .. math::
         (J v)_i = \sum_j s_i(\delta_{ij} - s_j) v_j = s_i \bigl(v_i - \langle s, v\rangle\bigr).
+
+    See Also
+    --------
+    softmax_vjp : the same vector (reverse mode).
+    softmax_jacobian : the matrix itself.
     """
     return _symmetric_product(z, v, axis, "v")
 
@@ -82,7 +102,7 @@ def softmax_jvp(z, v, axis=-1):
 def softmax_vjp(z, v, axis=-1):
     r"""Vector-Jacobian product :math:`v^\top J` of the softmax at ``z``, in O(n).
 
-    Implements {eq}`eq-jacobian-vjp` of {ref}`ch-jacobian`: the backward pass of the softmax, the
+    Implements :eq:`eq-jacobian-vjp` of :ref:`ch-jacobian`: the backward pass of the softmax, the
     gradient with respect to ``z`` of a function of :math:`s` whose gradient with respect to
     :math:`s` is ``v``.
 
@@ -105,6 +125,23 @@ def softmax_vjp(z, v, axis=-1):
         (v^\top J)_j = \sum_i v_i s_i(\delta_{ij} - s_j) = s_j \bigl(v_j - \langle s, v\rangle\bigr).
 
     Two passes over ``n`` numbers instead of the :math:`n^2` of forming :math:`J`.
+
+    See Also
+    --------
+    softmax_jvp : the same vector (forward mode).
+    softmax_jacobian : the matrix itself.
+
+    Examples
+    --------
+    The product with the explicit Jacobian, without its :math:`n \times n` memory:
+
+    >>> import numpy as np
+    >>> from softmaxbook import softmax_jacobian, softmax_vjp
+    >>> z, v = np.array([1.0, 2.0, 3.0]), np.array([1.0, 0.0, 0.0])
+    >>> softmax_vjp(z, v)
+    array([ 0.08192507, -0.02203304, -0.05989202])
+    >>> v @ softmax_jacobian(z)
+    array([ 0.08192507, -0.02203304, -0.05989202])
     """
     return _symmetric_product(z, v, axis, "v")
 

@@ -1,4 +1,4 @@
-"""Cross-entropy from logits, and its gradient: {ref}`ch-cross-entropy`.
+"""Cross-entropy from logits, and its gradient: :ref:`ch-cross-entropy`.
 
 Conventions of ``torch.nn.functional``: losses take logits (never probabilities), the class axis
 is the last one, and ``reduction`` is ``'mean'`` (over the batch), ``'sum'`` or ``'none'``.
@@ -9,8 +9,8 @@ Targets for the softmax cross-entropy are either
   ``[0, K)``; no one-hot matrix is built, or
 - probability vectors of the shape of ``logits``: entries in [0, 1] summing to 1 within
   ``sqrt(eps)`` of their dtype (1.5e-8 in float64, 3.5e-4 in float32); anything else raises
-  ``ValueError``. The private ``_soft_loss_and_grad`` computes the general gradient
-  :math:`(\\sum_k y_k) s - y` ({eq}`eq-cross-entropy-grad-general`), which the tests also check
+  ``ValueError``. The private ``_ce_rows.soft_loss_and_grad`` computes the general gradient
+  :math:`(\\sum_k y_k) s - y` (:eq:`eq-cross-entropy-grad-general`), which the tests also check
   with unnormalised targets; the public functions accept only distributions.
 
 A gradient is the gradient of the reduced loss: for ``'mean'`` it is divided by the batch size;
@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _validate
-from ._blocked import blocks, shift
+from . import _ce_rows, _validate
 
 
 def cross_entropy(logits, targets, reduction="mean"):
     r"""Cross-entropy of the softmax of ``logits`` with ``targets``, never forming ``log(softmax)``.
 
-    Implements {eq}`eq-cross-entropy-def` of {ref}`ch-cross-entropy`.
+    Implements :eq:`eq-cross-entropy-def` of :ref:`ch-cross-entropy`.
 
     Parameters
     ----------
@@ -54,6 +53,25 @@ def cross_entropy(logits, targets, reduction="mean"):
     For probabilities, :math:`\sum_k y_k \operatorname{LSE}(z) - \sum_k y_k z_k` (see
     :func:`cross_entropy_and_grad`), where :math:`0 \cdot \log 0 = 0`: a masked class with target
     0 adds nothing.
+
+    See Also
+    --------
+    cross_entropy_grad : its gradient.
+    cross_entropy_and_grad : both for about the cost of one.
+    binary_cross_entropy : the two-class case in one logit.
+
+    Examples
+    --------
+    The probability of the label underflows to 0; the loss does not:
+
+    >>> import numpy as np
+    >>> from softmaxbook import cross_entropy, softmax
+    >>> z = np.array([0.0, -800.0])
+    >>> with np.errstate(divide="ignore"):
+    ...     -np.log(softmax(z)[1])
+    np.float64(inf)
+    >>> cross_entropy(z, 1)
+    np.float64(800.0)
     """
     per, _, dtype = _cross_entropy(logits, targets, reduction, with_grad=False)
     return _validate.reduce(per, reduction, dtype)
@@ -62,8 +80,8 @@ def cross_entropy(logits, targets, reduction="mean"):
 def cross_entropy_grad(logits, targets, reduction="mean"):
     r"""Gradient of :func:`cross_entropy` with respect to the logits: :math:`s - y`.
 
-    Implements {eq}`eq-cross-entropy-grad` of {ref}`ch-cross-entropy` (and, per example,
-    {eq}`eq-cross-entropy-regression-grad` before the product with :math:`X^\top`).
+    Implements :eq:`eq-cross-entropy-grad` of :ref:`ch-cross-entropy` (and, per example,
+    :eq:`eq-cross-entropy-regression-grad` before the product with :math:`X^\top`).
 
     Parameters
     ----------
@@ -84,6 +102,24 @@ def cross_entropy_grad(logits, targets, reduction="mean"):
     For a label, the entry :math:`s_y - 1` is computed as :math:`-r / (e_y + r)` with
     :math:`r = \sum_{j \ne y} e^{z_j - m}`: exact when :math:`s_y` is close to 1, where ``s_y - 1``
     would cancel. No :math:`K \times K` Jacobian and no one-hot matrix is formed.
+
+    See Also
+    --------
+    cross_entropy : the loss.
+    cross_entropy_and_grad : both for about the cost of one.
+    softmax_vjp : the general backward pass through the softmax.
+
+    Examples
+    --------
+    A confident correct prediction: :math:`s_0 - 1` cancels to 0, the gradient keeps its size:
+
+    >>> import numpy as np
+    >>> from softmaxbook import cross_entropy_grad, softmax
+    >>> z = np.array([0.0, -40.0])
+    >>> softmax(z) - np.array([1.0, 0.0])
+    array([0.00000000e+00, 4.24835426e-18])
+    >>> cross_entropy_grad(z, 0)
+    array([-4.24835426e-18,  4.24835426e-18])
     """
     _, grad, dtype = _cross_entropy(logits, targets, reduction, with_grad=True)
     return _validate.result(grad, dtype)
@@ -92,8 +128,8 @@ def cross_entropy_grad(logits, targets, reduction="mean"):
 def cross_entropy_and_grad(logits, targets, reduction="mean"):
     r""":func:`cross_entropy` and :func:`cross_entropy_grad` together, from one ``exp`` pass.
 
-    Implements {eq}`eq-cross-entropy-def` and {eq}`eq-cross-entropy-grad` of
-    {ref}`ch-cross-entropy`: what a training step needs, for about the cost of one softmax
+    Implements :eq:`eq-cross-entropy-def` and :eq:`eq-cross-entropy-grad` of
+    :ref:`ch-cross-entropy`: what a training step needs, for about the cost of one softmax
     (called one after the other, the two functions cost two).
 
     Parameters
@@ -119,6 +155,21 @@ def cross_entropy_and_grad(logits, targets, reduction="mean"):
     With :math:`m = \max_j z_j`, :math:`e_j = e^{z_j - m}` and :math:`S = \sum_j e_j`, one pass
     over the exponentials gives both the loss :math:`\sum_k y_k \log S - \sum_k y_k (z_k - m)`
     and the gradient :math:`(\sum_k y_k)\, e / S - y`, with the accuracy of the separate functions.
+
+    See Also
+    --------
+    cross_entropy, cross_entropy_grad
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from softmaxbook import cross_entropy_and_grad
+    >>> loss, grad = cross_entropy_and_grad(np.array([[2.0, 1.0, 0.0], [0.0, 0.0, 0.0]]), np.array([0, 2]))
+    >>> loss
+    np.float64(0.7531091265562451)
+    >>> grad
+    array([[-0.16737952,  0.12236424,  0.04501529],
+           [ 0.16666667,  0.16666667, -0.33333333]])
     """
     per, grad, dtype = _cross_entropy(logits, targets, reduction, with_grad=True)
     return _validate.reduce(per, reduction, dtype), _validate.result(grad, dtype)
@@ -132,72 +183,7 @@ def _cross_entropy(logits, targets, reduction, with_grad):
     kind, t = _validate.split_targets(targets, z)
     batch = z[..., 0].size if reduction == "mean" else 1
     if kind == "labels":
-        per, grad = _label_loss(z, t, with_grad, batch)
+        per, grad = _ce_rows.label_loss(z, t, with_grad, batch)
     else:
-        per, grad = _soft_loss_and_grad(z, t, batch)
+        per, grad = _ce_rows.soft_loss_and_grad(z, t, batch)
     return per, grad, dtype
-
-
-def _label_loss(z, labels, with_grad, batch=1):
-    """Per-example losses ``-log s_y`` (shape ``labels.shape``) and, if asked, the gradient / ``batch``.
-
-    One pass over blocks of rows that stay in cache; the exponentials are written into the
-    gradient array (or one block-sized scratch array), with the label entries set aside so that
-    :math:`r = \\sum_{j \\ne y} e^{z_j - m}` is summed without them. Never forms a one-hot matrix.
-    """
-    rows, index = z.reshape(-1, z.shape[-1]), labels.reshape(-1, 1)
-    per = np.empty(rows.shape[0], rows.dtype)
-    row_blocks = blocks(rows)
-    grad = np.empty_like(rows) if with_grad else None
-    scratch = None if with_grad or not row_blocks else np.empty_like(rows[row_blocks[0]])
-    for b in row_blocks:
-        e = grad[b] if with_grad else scratch[: len(rows[b])]
-        _, guard = shift(rows[b], np.max(rows[b], axis=-1, keepdims=True), e)
-        d_y = np.take_along_axis(e, index[b], axis=-1)[:, 0]
-        with guard():
-            np.exp(e, out=e)
-            e_y = np.exp(d_y)
-            np.put_along_axis(e, index[b], 0.0, axis=-1)
-            rest = e.sum(axis=-1)
-            big = e_y >= 0.5
-            ratio = np.divide(rest, e_y, out=np.zeros_like(rest), where=big)
-            per[b] = np.where(big, np.log1p(ratio), np.log(e_y + rest) - d_y)
-            if with_grad:
-                scale = 1 / ((e_y + rest) * batch)
-                e *= scale[:, None]
-                np.put_along_axis(e, index[b], (-rest * scale)[:, None], axis=-1)
-    return per.reshape(labels.shape), None if grad is None else grad.reshape(z.shape)
-
-
-def _soft_loss_and_grad(z, y, batch):
-    r"""Per-example losses and gradients / ``batch`` for probability targets ``y``, one ``exp`` each.
-
-    As in ``log_softmax``, the largest entry's term (exactly 1) is left out of the sum, so that
-    :math:`\log S = \operatorname{log1p}(r)` is exact near 0, and the gradient's entry there is
-    :math:`(\sum_{j \ne t} y_j - y_t r) / S` instead of the cancelling :math:`(\sum_k y_k) s_t - y_t`.
-    A row of only ``-inf`` gets :math:`r = -1` and so NaN, like ``cross_entropy``.
-    """
-    rows, targets = z.reshape(-1, z.shape[-1]), y.reshape(-1, z.shape[-1])
-    per = np.empty(rows.shape[0], rows.dtype)
-    grad = np.empty_like(rows)
-    for b in blocks(rows):
-        e, t = grad[b], targets[b]
-        top = np.argmax(rows[b], axis=-1, keepdims=True)
-        _, guard = shift(rows[b], np.take_along_axis(rows[b], top, axis=-1), e)
-        not_top = np.ones(t.shape, bool)
-        np.put_along_axis(not_top, top, False, axis=-1)
-        y_top, y_rest = np.take_along_axis(t, top, axis=-1)[:, 0], t.sum(axis=-1, where=not_top)
-        with guard():
-            weighted = np.multiply(t, e, out=np.zeros_like(e), where=t != 0).sum(axis=-1)
-            np.exp(e, out=e)
-            e_top = np.take_along_axis(e, top, axis=-1)  # 1, or 0 in a row of only -inf
-            np.put_along_axis(e, top, e_top - 1, axis=-1)
-            rest = e.sum(axis=-1)
-            per[b] = (y_top + y_rest) * np.log1p(rest) - weighted
-            scale = 1 / ((1 + rest) * batch)
-            e *= ((y_top + y_rest) * scale)[:, None]
-            e -= t / batch
-            # (sum y) s_top - y_top without the cancellation of s_top - 1 (times e_top: NaN, not
-            # inf, in a row of only -inf)
-            np.put_along_axis(e, top, ((y_rest - y_top * rest) * scale)[:, None] * e_top, axis=-1)
-    return per.reshape(y.shape[:-1]), grad.reshape(z.shape)

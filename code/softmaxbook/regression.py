@@ -1,12 +1,15 @@
-"""Softmax (multinomial logistic) regression: loss, gradient and Hessian: {ref}`ch-regression`.
+"""Softmax (multinomial logistic) regression: loss, gradient and Hessian: :ref:`ch-regression`.
 
 Shapes: ``X`` (m, d) features, ``W`` (d, K) weights, ``b`` (K,) biases, ``y`` (m,) integer labels in
 ``[0, K)``. The model is :math:`P = \\operatorname{softmax}(XW + \\mathbf 1 b^\\top)` row by row
-({eq}`eq-regression-model`).
+(:eq:`eq-regression-model`).
 
 L2 convention: the loss is the *mean* cross-entropy plus :math:`\\tfrac{\\lambda}{2}\\|W\\|_F^2`, with
-the bias not penalised ({eq}`eq-regression-loss`). This is scikit-learn's ``LogisticRegression``
-objective with ``C = 1 / (m * l2)``.
+the bias not penalised (:eq:`eq-regression-loss`). For K >= 3 classes this is scikit-learn's
+``LogisticRegression`` objective with ``C = 1 / (m * l2)``. For K = 2 scikit-learn fits one weight
+vector :math:`w = w_1 - w_0`, and softmax regression with ``l2`` is logistic regression with
+``l2 / 2`` (:ref:`ch-equivalence`), so the match is ``C = 2 / (m * l2)``
+(``tests/test_sklearn_mapping.py``).
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from .losses import cross_entropy_and_grad
 def softmax_regression_loss_and_grad(W, b, X, y, l2=0.0):
     r"""Regularised mean cross-entropy of softmax regression and its gradient.
 
-    Implements {eq}`eq-regression-loss` of {ref}`ch-regression` and its gradient
-    {eq}`eq-cross-entropy-regression-grad` of {ref}`ch-cross-entropy`.
+    Implements :eq:`eq-regression-loss` of :ref:`ch-regression` and its gradient
+    :eq:`eq-regression-grad` (:eq:`eq-cross-entropy-regression-grad` of :ref:`ch-cross-entropy`
+    plus the penalty's :math:`\lambda W`).
 
     Parameters
     ----------
@@ -58,8 +62,8 @@ def softmax_regression_loss_and_grad(W, b, X, y, l2=0.0):
 def softmax_regression_hessian(W, b, X, y, l2=0.0):
     r"""Hessian of :func:`softmax_regression_loss_and_grad`'s loss, for Newton's method on small problems.
 
-    Implements the Hessian {eq}`eq-cross-entropy-hessian` of {ref}`ch-cross-entropy` summed over
-    the data, as used by {eq}`eq-regression-newton` of {ref}`ch-regression`.
+    Implements the Hessian :eq:`eq-cross-entropy-hessian` of :ref:`ch-cross-entropy` summed over
+    the data, as used by :eq:`eq-regression-newton` of :ref:`ch-regression`.
 
     Parameters
     ----------

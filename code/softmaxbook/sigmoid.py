@@ -1,4 +1,4 @@
-r"""The logistic sigmoid, its logarithm and its derivative: {ref}`ch-sigmoid`.
+r"""The logistic sigmoid, its logarithm and its derivative: :ref:`ch-sigmoid`.
 
 Every function works from :math:`e = e^{-|x|} \in (0, 1]`, so no ``exp`` overflows for any finite
 ``x`` and no warning is raised in float16, float32 or float64; float16 is computed in float32 and
@@ -20,7 +20,7 @@ from . import _validate
 def sigmoid(x):
     r"""Logistic sigmoid :math:`\sigma(x) = 1 / (1 + e^{-x})`, elementwise.
 
-    Implements {eq}`eq-sigmoid-def` of {ref}`ch-sigmoid`.
+    Implements :eq:`eq-sigmoid-def` of :ref:`ch-sigmoid`.
 
     Parameters
     ----------
@@ -36,6 +36,21 @@ def sigmoid(x):
 
     .. math::
         \sigma(x) = \begin{cases} 1/(1 + e) & x \ge 0 \\ e/(1 + e) & x < 0 \end{cases}
+
+    See Also
+    --------
+    log_sigmoid : its logarithm.
+    sigmoid_grad : its derivative.
+
+    Examples
+    --------
+    :math:`\sigma(-40) = 1 - \sigma(40)`, but the subtraction loses every digit:
+
+    >>> from softmaxbook import sigmoid
+    >>> 1 - sigmoid(40.0)
+    np.float64(0.0)
+    >>> sigmoid(-40.0)
+    np.float64(4.248354255291589e-18)
     """
     x, dtype = _validate.float_input(x, "x")
     e = _exp_minus_abs(x)
@@ -47,8 +62,9 @@ def sigmoid(x):
 def log_sigmoid(x):
     r"""Logarithm of the sigmoid, :math:`\log\sigma(x) = -\log(1 + e^{-x})`, elementwise.
 
-    The log-likelihood term of {eq}`eq-sigmoid-bce` in {ref}`ch-sigmoid`; exact for large
-    :math:`|x|`: ``log_sigmoid(-1000) == -1000`` and ``log_sigmoid(40)`` is :math:`-e^{-40}`, not 0.
+    Implements :eq:`eq-sigmoid-log-stable` of :ref:`ch-sigmoid`, the log-likelihood term of
+    :eq:`eq-sigmoid-bce`; exact for large :math:`|x|`: ``log_sigmoid(-1000) == -1000`` and
+    ``log_sigmoid(40)`` is :math:`-e^{-40}`, not 0.
 
     Parameters
     ----------
@@ -62,6 +78,21 @@ def log_sigmoid(x):
     -----
     .. math::
         \log\sigma(x) = \min(x, 0) - \operatorname{log1p}\bigl(e^{-|x|}\bigr)
+
+    See Also
+    --------
+    sigmoid, sigmoid_grad
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from softmaxbook import log_sigmoid
+    >>> x = np.array([-1000.0, 40.0])
+    >>> with np.errstate(over="ignore", divide="ignore"):
+    ...     np.log(1 / (1 + np.exp(-x)))
+    array([-inf,   0.])
+    >>> log_sigmoid(x)
+    array([-1.00000000e+03, -4.24835426e-18])
     """
     x, dtype = _validate.float_input(x, "x")
     out = np.minimum(x, 0) - np.log1p(_exp_minus_abs(x))
@@ -71,7 +102,7 @@ def log_sigmoid(x):
 def sigmoid_grad(x):
     r"""Derivative of the sigmoid, :math:`\sigma'(x) = \sigma(x)\,\sigma(-x)`, elementwise.
 
-    Implements {eq}`eq-sigmoid-derivative` of {ref}`ch-sigmoid`.
+    Implements :eq:`eq-sigmoid-derivative` of :ref:`ch-sigmoid`.
 
     Parameters
     ----------
@@ -87,6 +118,19 @@ def sigmoid_grad(x):
         \sigma'(x) = \sigma(x)\bigl(1 - \sigma(x)\bigr) = \frac{e}{(1 + e)^2}, \qquad e = e^{-|x|},
 
     the last form symmetric in :math:`x` and free of the cancellation in :math:`1 - \sigma(x)`.
+
+    See Also
+    --------
+    sigmoid, log_sigmoid
+
+    Examples
+    --------
+    >>> from softmaxbook import sigmoid, sigmoid_grad
+    >>> s = sigmoid(40.0)
+    >>> s * (1 - s)
+    np.float64(0.0)
+    >>> sigmoid_grad(40.0)
+    np.float64(4.248354255291589e-18)
     """
     x, dtype = _validate.float_input(x, "x")
     e = _exp_minus_abs(x)

@@ -1,6 +1,6 @@
-r"""The softmax function, its logarithm and log-sum-exp: {ref}`ch-softmax`.
+r"""The softmax function: :ref:`ch-softmax`. Its logarithm and log-sum-exp are in ``logsoftmax``.
 
-All three shift by the maximum ({eq}`eq-softmax-shift`) wherever ``exp`` could overflow or
+All three shift by the maximum (:eq:`eq-softmax-shift`) wherever ``exp`` could overflow or
 underflow (``softmax`` skips the shift where it cannot, see its Notes), so finite logits of any
 size (up to the float maximum) give no overflow, invalid or divide warning in float16, float32 or
 float64. float16 is computed in float32 and rounded back once.
@@ -37,11 +37,10 @@ import numpy as np
 from . import _blocked, _validate
 
 
-
 def softmax(z, axis=-1, temperature=1.0):
     r"""Softmax of ``z`` along ``axis``: non-negative entries that sum to 1.
 
-    Implements {eq}`eq-softmax-def` of {ref}`ch-softmax`, computed as {eq}`eq-softmax-stable`.
+    Implements :eq:`eq-softmax-def` of :ref:`ch-softmax`, computed as :eq:`eq-softmax-stable`.
 
     Parameters
     ----------
@@ -50,7 +49,7 @@ def softmax(z, axis=-1, temperature=1.0):
     axis : int, default -1
         The class axis.
     temperature : float, default 1.0
-        :math:`T > 0`; the result is the softmax of :math:`z / T`.
+        :math:`T > 0`; the result is the softmax of :math:`z / T`, :eq:`eq-softmax-temperature`.
 
     Returns
     -------
@@ -74,6 +73,27 @@ def softmax(z, axis=-1, temperature=1.0):
     that need it (see ``_softmax_rows``): for the others, :math:`e^{z} / \sum_j e^{z_j}` is the
     same number without the rounding of :math:`z - m`.
     ``-inf`` entries, an all ``-inf`` row, ``+inf`` and NaN: see the module docstring.
+
+    See Also
+    --------
+    log_softmax : its logarithm (never through log(softmax)).
+    logsumexp : the log of its denominator.
+    softmax_jacobian, softmax_vjp, softmax_jvp : its derivative.
+
+    Examples
+    --------
+    The definition as written overflows at logits near 1000; the shift does not:
+
+    >>> import numpy as np
+    >>> from softmaxbook import softmax
+    >>> z = np.array([1000.0, 999.0, 998.0])
+    >>> with np.errstate(over="ignore", invalid="ignore"):
+    ...     np.exp(z) / np.exp(z).sum()
+    array([nan, nan, nan])
+    >>> softmax(z)
+    array([0.66524096, 0.24472847, 0.09003057])
+    >>> softmax(z, temperature=1e-3)
+    array([1., 0., 0.])
     """
     z, dtype = _validate.float_input(z)
     axis = _validate.class_axis(z, axis)
@@ -83,81 +103,6 @@ def softmax(z, axis=-1, temperature=1.0):
     for b in _blocked.blocks(rows):
         _softmax_rows(rows[b], out[b], t)
     return _validate.result(_blocked.from_rows(out, shape, axis), dtype)
-
-
-def log_softmax(z, axis=-1):
-    r"""Logarithm of the softmax of ``z`` along ``axis``, without forming the softmax.
-
-    Implements {eq}`eq-softmax-log-softmax` of {ref}`ch-softmax`.
-
-    Parameters
-    ----------
-    z : array_like, shape (..., n, ...)
-        Logits, ``n = z.shape[axis] >= 1``.
-    axis : int, default -1
-        The class axis.
-
-    Returns
-    -------
-    ndarray, same shape and float dtype as ``z`` (float64 for integer input)
-
-    Notes
-    -----
-    .. math::
-        \log s_i = z_i - \operatorname{LSE}(z) = (z_i - m) - \log\Bigl(1 + \sum_{j \ne k} e^{z_j - m}\Bigr),
-
-    with :math:`m = z_k = \max_j z_j`. The ``log1p`` keeps the largest entry's log-probability
-    accurate when it is close to 0 (a confident prediction), where ``log(sum)`` would round it to 0.
-    ``log(softmax(z))`` is never formed: it is ``-inf`` as soon as a probability underflows.
-    """
-    z, dtype = _validate.float_input(z)
-    axis = _validate.class_axis(z, axis)
-    rows, shape = _blocked.as_rows(z, axis)
-    out = np.empty_like(rows)
-    for b in _blocked.blocks(rows):
-        _, lse, guard = _log_normalizer(rows[b], out[b])
-        with guard():
-            out[b] -= lse
-    return _validate.result(_blocked.from_rows(out, shape, axis), dtype)
-
-
-def logsumexp(z, axis=-1, keepdims=False):
-    r"""Log-sum-exp of ``z`` along ``axis``: a smooth maximum.
-
-    Implements {eq}`eq-softmax-lse` of {ref}`ch-softmax`.
-
-    Parameters
-    ----------
-    z : array_like, shape (..., n, ...)
-        ``n = z.shape[axis] >= 1``.
-    axis : int, default -1
-        The axis to reduce.
-    keepdims : bool, default False
-        Keep the reduced axis with length 1.
-
-    Returns
-    -------
-    ndarray of shape ``z.shape`` without ``axis`` (with length 1 there if ``keepdims``), or a
-    scalar for one-dimensional ``z``; same float dtype as ``z`` (float64 for integer input).
-
-    Notes
-    -----
-    .. math::
-        \operatorname{LSE}(z) = \log \sum_j e^{z_j} = m + \operatorname{log1p}\Bigl(\sum_{j \ne k} e^{z_j - m}\Bigr),
-        \qquad m = z_k = \max_j z_j .
-    """
-    z, dtype = _validate.float_input(z)
-    axis = _validate.class_axis(z, axis)
-    rows, shape = _blocked.as_rows(z, axis)
-    out = np.empty((rows.shape[0], 1), rows.dtype)
-    for b in _blocked.blocks(rows):
-        m, lse, guard = _log_normalizer(rows[b], np.empty_like(rows[b]))
-        with guard():
-            out[b] = m + lse
-    out = _blocked.from_rows(out, shape[:-1] + (1,), axis)
-    if not keepdims:
-        out = out.squeeze(axis)
-    return _validate.result(out, dtype)
 
 
 def _softmax_rows(z, out, temperature):
@@ -191,18 +136,3 @@ def _softmax_rows(z, out, temperature):
         target /= target.sum(axis=-1, keepdims=True)
     if target is not out:
         out[redo] = target
-
-
-def _log_normalizer(z, out):
-    """Write ``z - m`` into ``out``; return ``m``, ``log(sum(exp(z - m)))`` (rows, 1) and the guard.
-
-    The maximum's own term is exactly ``exp(0) = 1``; it is replaced by ``term - 1`` (exactly 0 in
-    a finite row) before summing, so the sum is the rest and ``log1p`` of it is exact near 0.
-    """
-    k = np.argmax(z, axis=-1, keepdims=True)
-    m, guard = _blocked.shift(z, np.take_along_axis(z, k, axis=-1), out)
-    with guard():
-        e = np.exp(out)
-        np.put_along_axis(e, k, np.take_along_axis(e, k, axis=-1) - 1, axis=-1)
-        lse = np.log1p(e.sum(axis=-1, keepdims=True))
-    return m, lse, guard

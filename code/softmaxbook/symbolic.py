@@ -3,7 +3,7 @@ r"""The chapters' shared toolkit: SymPy symbols and formulas, mpmath references,
 Every chapter and the tests take their symbolic softmax, sigmoid and cross-entropy from here, so
 each formula is written once. Expressions are built with ordinary operators: inside
 ``with sympy.evaluate(False):`` they come out exactly as written (displaying them is the job of
-:mod:`softmaxbook.derivation`).
+``softmaxbook.derivation``).
 
 - Symbols: indices ``i, j, k`` and the number of classes ``K`` (positive integers); the indexed
   logits ``z`` (real), probabilities ``s`` (positive) and targets ``y`` (non-negative).
@@ -15,20 +15,25 @@ each formula is written once. Expressions are built with ordinary operators: ins
   :func:`sigmoid` (as an expression), ``SIGMOID`` (as a substitution, for ``given=[SIGMOID]``),
   :func:`sigma_definition` and :func:`sigma_derivative` (as equations); :func:`binary_cross_entropy`.
 - :func:`say`: the notebooks' print, one write per call, so a printed block is one output.
-- mpmath references at ``digits`` significant digits (60 by default), each evaluated in a form
-  without cancellation: :func:`softmax_reference`, :func:`log_softmax_reference`,
-  :func:`logsumexp_reference`, :func:`sigmoid_reference`, :func:`log_sigmoid_reference`,
-  :func:`sigmoid_grad_reference`. They return mpmath numbers in an object array of the input's
-  shape (``.astype(float)`` rounds them to float64), or one mpmath number for a scalar result.
+- The mpmath references of :mod:`softmaxbook.reference` (``softmax_reference`` and its siblings),
+  importable from here too, so that a chapter takes its whole toolkit from one module.
 """
 
 from __future__ import annotations
 
 import sys
 
-import mpmath
-import numpy as np
 import sympy as sp
+
+from .reference import (  # noqa: F401  (re-exported: the chapters' one import)
+    DIGITS,
+    log_sigmoid_reference,
+    log_softmax_reference,
+    logsumexp_reference,
+    sigmoid_grad_reference,
+    sigmoid_reference,
+    softmax_reference,
+)
 
 i, j, k = sp.symbols("i j k", integer=True, positive=True)
 K = sp.Symbol("K", integer=True, positive=True)
@@ -40,8 +45,6 @@ sigma = sp.Function("sigma")
 _x = sp.Symbol("x", real=True)
 SIGMOID = {sigma: sp.Lambda(_x, 1 / (1 + sp.exp(-_x)))}
 
-DIGITS = 60
-
 
 def normaliser(n=K, scores=z, index=k):
     r""":math:`\sum_{k=1}^{n} e^{z_k}`, the softmax's denominator, with ``n`` symbolic or a number."""
@@ -49,12 +52,12 @@ def normaliser(n=K, scores=z, index=k):
 
 
 def softmax_entry(index=i, n=K, scores=z, dummy=k):
-    r""":math:`s_i = e^{z_i} / \sum_{k=1}^{n} e^{z_k}` ({eq}`eq-softmax-def`), the sum kept as a ``Sum``."""
+    r""":math:`s_i = e^{z_i} / \sum_{k=1}^{n} e^{z_k}` (:eq:`eq-softmax-def`), the sum kept as a ``Sum``."""
     return sp.exp(scores[index]) / normaliser(n, scores, dummy)
 
 
 def log_sum_exp(n=K, scores=z, index=k):
-    r""":math:`\operatorname{LSE}(z) = \log \sum_{k=1}^{n} e^{z_k}` ({eq}`eq-softmax-lse`)."""
+    r""":math:`\operatorname{LSE}(z) = \log \sum_{k=1}^{n} e^{z_k}` (:eq:`eq-softmax-lse`)."""
     return sp.log(normaliser(n, scores, index))
 
 
@@ -80,14 +83,14 @@ def softmax_rows(Z):
 def softmax_explicit(n, name="z", start=1, **assumptions):
     """``(probs, scores)``: the softmax of ``n`` new score symbols as a column, and those symbols.
 
-    ``probs.jacobian(scores)`` is the Jacobian of {eq}`eq-jacobian-matrix` written out.
+    ``probs.jacobian(scores)`` is the Jacobian of :eq:`eq-jacobian-matrix` written out.
     """
     scores = score_symbols(n, name, start, **assumptions)
     return softmax_of(scores), scores
 
 
 def cross_entropy(targets=y, probs=s, n=K, index=k):
-    r""":math:`-\sum_k y_k \log s_k` ({eq}`eq-cross-entropy-def`).
+    r""":math:`-\sum_k y_k \log s_k` (:eq:`eq-cross-entropy-def`).
 
     With ``IndexedBase`` targets (the default) a ``Sum`` over ``index`` from 1 to ``n``; with two
     sequences (or matrices) of the same length, the explicit sum of their terms.
@@ -101,7 +104,7 @@ def cross_entropy(targets=y, probs=s, n=K, index=k):
 
 
 def sigmoid(x):
-    r""":math:`1 / (1 + e^{-x})` ({eq}`eq-sigmoid-def`), the definition of ``sigma`` as an expression."""
+    r""":math:`1 / (1 + e^{-x})` (:eq:`eq-sigmoid-def`), the definition of ``sigma`` as an expression."""
     return 1 / (1 + sp.exp(-x))
 
 
@@ -111,12 +114,12 @@ def sigma_definition(x):
 
 
 def sigma_derivative(x):
-    r"""``Eq(Derivative(sigma(x), x), sigma(x) (1 - sigma(x)))`` for a symbol ``x`` ({eq}`eq-sigmoid-derivative`)."""
+    r"""``Eq(Derivative(sigma(x), x), sigma(x) (1 - sigma(x)))`` for a symbol ``x`` (:eq:`eq-sigmoid-derivative`)."""
     return sp.Eq(sp.Derivative(sigma(x), x), sigma(x) * (1 - sigma(x)))
 
 
 def binary_cross_entropy(x, target):
-    r""":math:`-\bigl(y \log\sigma(x) + (1 - y)\log(1 - \sigma(x))\bigr)` ({eq}`eq-sigmoid-bce`), in ``sigma``."""
+    r""":math:`-\bigl(y \log\sigma(x) + (1 - y)\log(1 - \sigma(x))\bigr)` (:eq:`eq-sigmoid-bce`), in ``sigma``."""
     return -(target * sp.log(sigma(x)) + (1 - target) * sp.log(1 - sigma(x)))
 
 
@@ -130,88 +133,8 @@ def say(*lines):
     sys.stdout.write("\n".join(str(line) for line in lines) + "\n")
 
 
-def softmax_reference(z, axis=-1, temperature=1, digits=DIGITS):
-    """Softmax of ``z / temperature`` along ``axis`` in mpmath: an object array of ``z``'s shape."""
-    return _rowwise(z, axis, digits, lambda row: _softmax_family(row, temperature)[0])
-
-
-def log_softmax_reference(z, axis=-1, digits=DIGITS):
-    """Log-softmax along ``axis`` in mpmath, as :math:`(z_i - m) - \\operatorname{log1p}(\\text{rest})`."""
-    return _rowwise(z, axis, digits, lambda row: _softmax_family(row)[1])
-
-
-def logsumexp_reference(z, axis=-1, digits=DIGITS):
-    """Log-sum-exp along ``axis`` in mpmath: ``z``'s shape without ``axis`` (one number for 1-D ``z``)."""
-    out = _rowwise(z, axis, digits, lambda row: [_softmax_family(row)[2]], keep_axis=False)
-    return out[()] if out.ndim == 0 else out
-
-
-def sigmoid_reference(x, digits=DIGITS):
-    """:math:`1 / (1 + e^{-x})` in mpmath, elementwise."""
-    return _elementwise(x, digits, lambda v: 1 / (1 + mpmath.exp(-v)))
-
-
-def log_sigmoid_reference(x, digits=DIGITS):
-    r""":math:`\min(x, 0) - \operatorname{log1p}(e^{-|x|})` in mpmath, elementwise.
-
-    The same number as :math:`-\log(1 + e^{-x})`, without the cancellation that would need some
-    450 digits at :math:`x = -1000`.
-    """
-    return _elementwise(x, digits, lambda v: min(v, 0) - mpmath.log1p(mpmath.exp(-abs(v))))
-
-
-def sigmoid_grad_reference(x, digits=DIGITS):
-    r""":math:`e / (1 + e)^2` with :math:`e = e^{-|x|}`, i.e. :math:`\sigma(x)\sigma(-x)`, in mpmath."""
-
-    def grad(v):
-        e = mpmath.exp(-abs(v))
-        return e / (1 + e) ** 2
-
-    return _elementwise(x, digits, grad)
-
-
 def _sum(term, *limits):
     """``Sum(term, *limits)`` with ``term`` as given: under ``evaluate(False)``, SymPy's ``Sum``
     would wrap the term as ``1 * term`` (printed "1 e^{z_k}")."""
     with sp.evaluate(True):
         return sp.Sum(term, *limits)
-
-
-def _softmax_family(row, temperature=1):
-    """``(s, log_s, lse)`` of one row of mpf values divided by ``temperature``, free of cancellation.
-
-    The largest entry's term :math:`e^0 = 1` is left out of the sum of the rest, so that
-    :math:`\\log(1 + \\text{rest})` is a ``log1p``.
-    """
-    row = [v / temperature for v in row]
-    top = max(range(len(row)), key=lambda t: row[t])
-    m = row[top]
-    terms = [mpmath.exp(v - m) for v in row]
-    rest = mpmath.fsum(terms[t] for t in range(len(row)) if t != top)
-    total = 1 + rest
-    log_total = mpmath.log1p(rest)
-    return [e / total for e in terms], [(v - m) - log_total for v in row], m + log_total
-
-
-def _rowwise(z, axis, digits, f, keep_axis=True):
-    """Apply ``f`` (a list of mpf -> a list) to every 1-D slice of ``z`` along ``axis``."""
-    a = np.moveaxis(np.asarray(z, dtype=np.float64), axis, -1)
-    rows = a.reshape(-1, a.shape[-1])
-    width = a.shape[-1] if keep_axis else 1
-    out = np.empty((rows.shape[0], width), dtype=object)
-    with mpmath.workdps(digits):
-        for r, row in enumerate(rows):
-            out[r] = f([mpmath.mpf(float(v)) for v in row])
-    if not keep_axis:
-        return out.reshape(a.shape[:-1])
-    return np.moveaxis(out.reshape(a.shape), -1, axis)
-
-
-def _elementwise(x, digits, f):
-    """``f`` of every entry of ``x`` at ``digits`` digits: an object array, or one number for a scalar."""
-    a = np.asarray(x, dtype=np.float64)
-    out = np.empty(a.shape, dtype=object)
-    with mpmath.workdps(digits):
-        for index, v in np.ndenumerate(a):
-            out[index] = f(mpmath.mpf(float(v)))
-    return out[()] if out.ndim == 0 else out
