@@ -16,3 +16,17 @@ if (window.location.protocol === "file:") {
     results.parentNode.insertBefore(note, results);
   });
 }
+
+/* Excerpts: Sphinx takes them from the page's main text, which on this theme starts with a
+   print-only table of contents, so the first match was "The softmax Jacobian Contents". Leave out
+   what is only printed, the article header's buttons and MathJax's hidden copies, and collapse spaces. */
+document.addEventListener("DOMContentLoaded", () => {
+  if (typeof Search === "undefined" || typeof Search.htmlToText !== "function") return;
+  const original = Search.htmlToText;
+  Search.htmlToText = (htmlString, anchor) => {
+    const doc = new DOMParser().parseFromString(htmlString, "text/html");
+    doc.querySelectorAll(".onlyprint, #jb-print-docs-body, .bd-header-article, .bd-toc")
+      .forEach((el) => el.remove());
+    return original(doc.documentElement.outerHTML, anchor).replace(/\s+/g, " ");
+  };
+});
