@@ -404,3 +404,17 @@ def test_every_line_is_recorded_for_the_audit(tmp_path, monkeypatch):
     assert [r["method"].split(":")[0] for r in records] == ["definition", "symbolic", "start", "numeric"]
     assert audit.main([str(path), "--quiet", "--max-numeric", "1"]) == 0
     assert audit.main([str(path), "--quiet", "--max-numeric", "0"]) == 1
+
+
+def test_renaming_the_index_of_a_sum_is_proved():
+    d = Derivation(sp.Sum(sp.exp(z[i]), (i, 1, n))).step(sp.Sum(sp.exp(z[k]), (k, 1, n)), "rename the index")
+    assert d.steps[-1].method == "symbolic"
+
+
+def test_a_reciprocal_built_unevaluated_prints_as_a_fraction():
+    from softmaxbook._written import latex
+
+    x = sp.Symbol("x")
+    with sp.evaluate(False):
+        line = sp.log(1 / sp.exp(-x))
+    assert latex(line) == r"\log{\left(\frac{1}{e^{- x}} \right)}"

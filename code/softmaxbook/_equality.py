@@ -196,6 +196,8 @@ def _difference(a, b, subs, number, why, predicates=None):
         # assumption also reaches what doit produced (a Kronecker delta out of a derivative, say).
         diff = diff.subs(subs).doit().subs(subs)
     diff = diff.doit()
+    # A sum over i and the same sum over j are one sum: bound indices get canonical names.
+    diff = diff.applyfunc(_canonical_indices) if isinstance(diff, sp.MatrixBase) else _canonical_indices(diff)
     if predicates is not None:
         diff = diff.applyfunc(lambda e: sp.refine(e, predicates)) if isinstance(diff, sp.MatrixBase) \
             else sp.refine(diff, predicates)
@@ -204,6 +206,12 @@ def _difference(a, b, subs, number, why, predicates=None):
         simplified = sp.simplify(diff)
         return sp.Integer(0) if (simplified.is_ZeroMatrix or simplified == 0) else simplified
     return diff
+
+
+def _canonical_indices(expr):
+    if not isinstance(expr, sp.Basic) or not expr.has(sp.Sum, sp.Product):
+        return expr
+    return expr.replace(lambda e: isinstance(e, (sp.Sum, sp.Product)), lambda e: e.as_dummy())
 
 
 def _concrete(shape):

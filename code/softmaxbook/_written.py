@@ -89,7 +89,8 @@ class _WrittenPrinter(LatexPrinter):
         return False, self.parenthesize(term, 0) if isinstance(term, sp.Add) else self._print(term)
 
     def _print_Mul(self, expr):
-        if not _as_written(expr):
+        # SymPy's printer also sends some powers here (1/x, say): only a product can be "as written".
+        if not isinstance(expr, sp.Mul) or not _as_written(expr):
             return super()._print_Mul(expr)
         negative, factors = _split_sign(_flat(expr, sp.Mul))
         if not factors:
