@@ -19,7 +19,7 @@ export OMP_NUM_THREADS := 1
 
 PORT ?= 8000
 
-.PHONY: book test serve execute lab bench clean student
+.PHONY: book test pdf serve execute lab bench clean student
 
 # node_modules (axe-core for the accessibility checks) comes from package-lock.json with `npm ci`.
 # Without npm the site is still built; the accessibility checks then skip (and fail under CI).
@@ -43,12 +43,33 @@ book: $(STAMP) $(WHEEL)
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
 	@echo "The site is in _build/html: open $(CURDIR)/_build/html/index.html"
 
+# The whole book as one PDF, _build/pdf/softmax-step-by-step.pdf (TeX from Debian packages: see the README;
+# .ci/run installs them). Jupyter Book writes the LaTeX (book/_ext/printbuild.py shapes it for print);
+# latexmk runs XeLaTeX until the references settle and stops at the first LaTeX error; tests/pdf/texlog.py
+# then fails the build on an undefined reference or citation, a missing glyph or a line in the margin.
+# When the site is built, a copy goes next to it (_build/html), where the intro page links to it.
+PDF := _build/pdf/softmax-step-by-step.pdf
+LATEX_DIR := _build/pdf/_build/latex
+pdf: $(STAMP) $(WHEEL)
+	@command -v latexmk >/dev/null 2>&1 || { echo "make pdf needs TeX (see the README): run .ci/run or apt-get install \
+		--no-install-recommends latexmk texlive-xetex texlive-latex-recommended texlive-latex-extra \
+		texlive-fonts-recommended fonts-freefont-otf poppler-utils"; exit 1; }
+	$(BIN)/jupyter-book build . --all --builder latex --path-output _build/pdf $(BOOK_FLAGS)
+	@# Unwrapped log lines (max_print_line) so that texlog.py sees each warning whole.
+	cd $(LATEX_DIR) && max_print_line=10000 latexmk -xelatex -halt-on-error -file-line-error \
+		softmax-step-by-step.tex </dev/null >latexmk.out 2>&1 \
+		|| { grep -A8 -E '^(\./.*:[0-9]+:|! )' latexmk.out | head -60; echo "LaTeX failed: see $(LATEX_DIR)/latexmk.out"; exit 1; }
+	$(BIN)/python tests/pdf/texlog.py $(LATEX_DIR)/softmax-step-by-step.log
+	@cp $(LATEX_DIR)/softmax-step-by-step.pdf $(PDF)
+	@if [ -d _build/html ]; then cp $(PDF) _build/html/; fi
+	@echo "The PDF is $(PDF): $$(pdfinfo $(PDF) | sed -n 's/^Pages: *//p') pages"
+
 test: $(STAMP) $(WHEEL)
 	@rm -rf $(REPORTS) && mkdir -p $(REPORTS)
-	@echo "== 1/5 library tests"
-	$(BIN)/python -m pytest -m "not site and not standalone" tests --doctest-modules code/softmaxbook \
+	@echo "== 1/6 library tests"
+	$(BIN)/python -m pytest -m "not site and not standalone and not pdf" tests --doctest-modules code/softmaxbook \
 		--junitxml=$(REPORTS)/library.xml
-	@echo "== 2/5 chapters under nbval (strict: stored outputs compared), and the derivation audit"
+	@echo "== 2/6 chapters under nbval (strict: stored outputs compared), and the derivation audit"
 	@# Every derivation line the chapters state is recorded as they run (see softmaxbook/audit.py).
 	SOFTMAXBOOK_AUDIT=$(CURDIR)/$(REPORTS)/derivations.jsonl \
 		$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
@@ -56,12 +77,15 @@ test: $(STAMP) $(WHEEL)
 	@$(BIN)/python -m softmaxbook.audit $(REPORTS)/derivations.jsonl > $(REPORTS)/derivations.txt \
 		|| { cat $(REPORTS)/derivations.txt; exit 1; }
 	@tail -n 1 $(REPORTS)/derivations.txt
-	@echo "== 3/5 strict book build (warnings are errors)"
+	@echo "== 3/6 strict book build (warnings are errors)"
 	@# The footer of every page names the checks that passed before this build, read from these reports.
 	BOOK_CHECK_REPORTS=$(REPORTS) $(BIN)/jupyter-book build . --all $(BOOK_FLAGS)
-	@echo "== 4/5 checks of the built site"
+	@echo "== 4/6 the PDF: built with LaTeX errors and undefined references fatal, then checked (tests/pdf)"
+	@$(MAKE) --no-print-directory pdf
+	$(BIN)/python -m pytest -m pdf tests/pdf -rs --junitxml=$(REPORTS)/pdf.xml
+	@echo "== 5/6 checks of the built site"
 	$(BIN)/python -m pytest -m site tests -rs --junitxml=$(REPORTS)/site.xml
-	@echo "== 5/5 the reader's route: the wheel and the downloaded notebooks in a fresh environment"
+	@echo "== 6/6 the reader's route: the wheel and the downloaded notebooks in a fresh environment"
 	$(BIN)/python -m pytest -m standalone tests/standalone -rs --junitxml=$(REPORTS)/standalone.xml
 	@$(BIN)/python tests/summary.py $(REPORTS)
 
