@@ -55,6 +55,17 @@ def test_introduction_offers_the_wheel_of_this_version():
     assert named == {PROJECT["version"]}, f"the introduction names wheels {named}, pyproject says {PROJECT['version']}"
 
 
+def test_every_chapter_that_names_a_wheel_names_this_version():
+    # A chapter's first cell tells a reader which wheel to install; it must be the one the site offers.
+    wrong = {}
+    for notebook in sorted((ROOT / "chapters").glob("*.ipynb")):
+        text = "".join("".join(c["source"]) for c in json.loads(notebook.read_text(encoding="utf-8"))["cells"])
+        named = set(re.findall(r"softmaxbook-([\w.]+)-py3-none-any\.whl", text))
+        if named - {PROJECT["version"]}:
+            wrong[notebook.name] = sorted(named)
+    assert not wrong, f"chapters naming wheels other than {PROJECT['version']}: {wrong}"
+
+
 def test_every_module_the_chapters_import_is_declared_by_the_package():
     declared = _requirement_names(PROJECT["dependencies"]) | _requirement_names(
         PROJECT["optional-dependencies"]["book"]) | {"softmaxbook"}
