@@ -11,7 +11,8 @@ HTML build is untouched. What it does:
    tagged ``hide-input``/``hide-output`` lose that part, as they are collapsed on the site. Each
    derivation line is typeset at most as wide as the text: a line wider than the column is scaled
    down to fit and reported in the log (``printbuild: scaled``), which ``tests/pdf`` lists.
-   A derivation step (its line and its reason) is never split across pages.
+   A derivation step (its line and its reason) is never split across pages. Proofs are set as in a
+   book ("Proof." in italics, a square at the end), not as a box with an empty title.
 3. **Provenance.** The title page states the commit and the date the PDF was built from (the same
    values as the site's footer, from ``sitebuild.provenance``).
 """
@@ -202,6 +203,33 @@ class PrintExerciseReferences(SphinxPostTransform):
             ref.replace_self(nodes.raw("", "\\hyperref[exercise:%s]{%s}" % (target, text), format="latex"))
 
 
+class PrintProofs(SphinxPostTransform):
+    """A {prf:proof} is set as a book sets one: "Proof." in italics, the text, a square at the end.
+
+    sphinx-proof writes it as an admonition without a title, which Sphinx's LaTeX turns into an
+    empty title bar above the text.
+    """
+
+    default_priority = 900
+    formats = ("latex",)
+
+    def run(self, **kwargs):
+        for box in list(self.document.findall(nodes.admonition)):
+            if "proof" not in box.get("classes", []) or any(isinstance(c, nodes.title) for c in box.children):
+                continue
+            paragraphs = [c for c in box.children if isinstance(c, nodes.paragraph)]
+            if paragraphs and isinstance(paragraphs[0].children[0], nodes.Text):
+                first = paragraphs[0].children[0]
+                head, dot, rest = first.astext().partition(". ")
+                if dot and head == "Proof":
+                    paragraphs[0].replace(first, nodes.Text(rest))
+                    paragraphs[0].insert(0, nodes.emphasis("", "Proof."))
+                    paragraphs[0].insert(1, nodes.Text(" "))
+            if paragraphs and paragraphs[-1] is box.children[-1]:
+                paragraphs[-1] += nodes.raw("", "\\nobreak\\hfill\\ensuremath{\\square}", format="latex")
+            box.replace_self(box.children)
+
+
 class PrintStructure(SphinxPostTransform):
     """The intro as an unnumbered chapter; front and back matter unnumbered; the chapters numbered from 1."""
 
@@ -216,7 +244,8 @@ class PrintStructure(SphinxPostTransform):
         if top is None:
             return
         # The root's own title is the book's title (Sphinx skips it); its content becomes a chapter.
-        intro = nodes.section(ids=["pdf-introduction"], names=["pdf-introduction"])
+        # It keeps the root's ids, so that {ref}`intro` lands on it (Sphinx writes no label for a title it skips).
+        intro = nodes.section(ids=list(top["ids"]), names=["pdf-introduction"])
         intro += nodes.title("", "Introduction")
         for child in list(top.children)[1:]:
             if isinstance(child, nodes.compound) and "toctree-wrapper" in child.get("classes", []):
@@ -249,5 +278,6 @@ def setup(app):
     app.add_post_transform(PrintCells)
     app.add_post_transform(PrintDerivations)
     app.add_post_transform(PrintExerciseReferences)
+    app.add_post_transform(PrintProofs)
     app.add_post_transform(PrintStructure)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
