@@ -8,11 +8,12 @@ HTML build is untouched. What it does:
    turn each of its sections into a chapter). The pages of the TOC's numbered part are chapters numbered
    from 1 as on the site; the other parts (notation; API reference, bibliography) are unnumbered.
 2. **Print, not screen.** Cells tagged ``hide-cell`` (the exercise checks) are left out and cells
-   tagged ``hide-input``/``hide-output`` lose that part, as they are collapsed on the site. Each
-   derivation line is typeset at most as wide as the text: a line wider than the column is scaled
-   down to fit and reported in the log (``printbuild: scaled``), which ``tests/pdf`` lists.
-   A derivation step (its line and its reason) is never split across pages. Proofs are set as in a
-   book ("Proof." in italics, a square at the end), not as a box with an empty title.
+   tagged ``hide-input``/``hide-output`` lose that part, as they are collapsed on the site; a cell
+   that draws a figure shows the figure without its plotting code. Derivation lines are set flush
+   left, their "=" aligned and their reasons beneath; a step (line and reason) never splits across
+   pages. No display runs into the margin: one wider than the column is scaled to it and reported in
+   the log (``printbuild: scaled``), which ``make pdf`` prints. Proofs are set as in a book ("Proof."
+   in italics, a square at the end), not as a box with an empty title.
 3. **Provenance.** The title page states the commit and the date the PDF was built from (the same
    values as the site's footer, from ``sitebuild.provenance``).
 """
@@ -117,7 +118,7 @@ def _is_latex(app) -> bool:
 
 
 class PrintCells(SphinxPostTransform):
-    """Leave out what the site collapses: hide-cell cells, hide-input inputs, hide-output outputs."""
+    """Leave out what the site collapses (hide-cell cells, hide-input inputs, hide-output outputs) and plotting code."""
 
     default_priority = 400
     formats = ("latex",)
@@ -134,6 +135,11 @@ class PrintCells(SphinxPostTransform):
                 if tag in classes:
                     for child in [c for c in cell.children if part in c.get("classes", [])]:
                         cell.remove(child)
+            # A figure's plotting code (axes, colours, labels) is infrastructure on paper: the figure and
+            # its caption stay, the code is in the chapter's notebook.
+            if any(True for _ in cell.findall(nodes.figure)):
+                for child in [c for c in cell.children if "cell_input" in c.get("classes", [])]:
+                    cell.remove(child)
 
 
 class PrintDerivations(SphinxPostTransform):

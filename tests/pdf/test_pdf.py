@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parents[2]
 PDF = ROOT / "_build" / "pdf" / "softmax-step-by-step.pdf"
 LATEX = ROOT / "_build" / "pdf" / "_build" / "latex"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
-# 128 pages measured with every chapter in it (A4, 11 pt); far fewer means chapters are missing,
-# far more that something (a table, a verbatim output) exploded.
-PAGES = (90, 250)
+# About 200 pages measured with eight chapters (A4, 11 pt, 2026-12); far fewer means chapters are
+# missing, far more that something (a table, a verbatim output) exploded.
+PAGES = (120, 320)
 
 
 def _toc_files():
