@@ -418,3 +418,15 @@ def test_a_reciprocal_built_unevaluated_prints_as_a_fraction():
     with sp.evaluate(False):
         line = sp.log(1 / sp.exp(-x))
     assert latex(line) == r"\log{\left(\frac{1}{e^{- x}} \right)}"
+
+
+def test_nested_sums_over_examples_and_classes_collapse_with_the_range_stated():
+    # The batch gradient: sum over n and i of E_ni dZ_ni/dW_jk, with Z_ni = sum_l X_nl W_li + b_i.
+    m, d, K_ = sp.symbols("m d K", integer=True, positive=True)
+    nn, ii, ll, jj_, kk = sp.symbols("n i l j k", integer=True, positive=True)
+    X, W, b, P, Y = map(sp.IndexedBase, "XWbPY")
+    Z = sp.Sum(X[nn, ll] * W[ll, ii], (ll, 1, d)) + b[ii]
+    E = P[nn, ii] - Y[nn, ii]
+    lhs = sp.Sum(E * sp.diff(Z, W[jj_, kk]), (ii, 1, K_), (nn, 1, m))
+    start = sp.Sum(E * sp.KroneckerDelta(ii, kk) * X[nn, jj_], (ii, 1, K_), (nn, 1, m))
+    assert Derivation(start, lhs=lhs, why="differentiate", given=[jj_ <= d]).steps[0].method == "symbolic"

@@ -92,13 +92,18 @@ def check_equal(previous, expr, given, number, why, numeric=False):
 
 def _check(previous, expr, given, number, why, numeric):
     predicates = _predicates(given)
-    diff = _difference(previous, expr, _substitution(given), number, why, predicates)
-    entries = list(diff) if isinstance(diff, sp.MatrixBase) else [diff]
-    if all(_simplifies_to_zero(e, predicates) for e in entries):
-        return "symbolic"
-    if all(_simplifies_to_zero(e, predicates) or _zero_by_cases(e, MAX_CASE_SPLITS, predicates)
-           for e in entries):
-        return "cases"
+    # First as written; then with the bound indices of every sum renamed canonically, which proves a
+    # renamed index but can hide what simplify needs (the assumptions of the index), so it comes second.
+    for canonical in (False, True):
+        diff = _difference(previous, expr, _substitution(given), number, why, predicates, canonical)
+        entries = list(diff) if isinstance(diff, sp.MatrixBase) else [diff]
+        if all(_simplifies_to_zero(e, predicates) for e in entries):
+            return "symbolic"
+        if all(_simplifies_to_zero(e, predicates) or _zero_by_cases(e, MAX_CASE_SPLITS, predicates)
+               for e in entries):
+            return "cases"
+        if not any(e.has(sp.Sum, sp.Product) for e in entries):
+            break
     # Sums are looked for in the lines as written too: doit may have turned a sum into a Piecewise.
     written = [e for line in (previous, expr) for e in (line if isinstance(line, sp.MatrixBase) else [line])]
     ok, where, count = _numerically_zero(entries, given, written)
@@ -180,7 +185,7 @@ def _solve_for_one(eq):
 
 
 # -- the symbolic proof --------------------------------------------------------------------------
-def _difference(a, b, subs, number, why, predicates=None):
+def _difference(a, b, subs, number, why, predicates=None, canonical=False):
     a_is_matrix, b_is_matrix = bool(getattr(a, "is_Matrix", False)), bool(getattr(b, "is_Matrix", False))
     if a_is_matrix != b_is_matrix or (a_is_matrix and a.shape != b.shape):
         shape_a = a.shape if a_is_matrix else "scalar"
@@ -196,8 +201,9 @@ def _difference(a, b, subs, number, why, predicates=None):
         # assumption also reaches what doit produced (a Kronecker delta out of a derivative, say).
         diff = diff.subs(subs).doit().subs(subs)
     diff = diff.doit()
-    # A sum over i and the same sum over j are one sum: bound indices get canonical names.
-    diff = diff.applyfunc(_canonical_indices) if isinstance(diff, sp.MatrixBase) else _canonical_indices(diff)
+    if canonical:
+        # A sum over i and the same sum over j are one sum: bound indices get canonical names.
+        diff = diff.applyfunc(_canonical_indices) if isinstance(diff, sp.MatrixBase) else _canonical_indices(diff)
     if predicates is not None:
         diff = diff.applyfunc(lambda e: sp.refine(e, predicates)) if isinstance(diff, sp.MatrixBase) \
             else sp.refine(diff, predicates)
