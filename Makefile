@@ -54,6 +54,7 @@ pdf: $(STAMP) $(WHEEL)
 	@command -v latexmk >/dev/null 2>&1 || { echo "make pdf needs TeX (see the README): run .ci/run or apt-get install \
 		--no-install-recommends latexmk texlive-xetex texlive-latex-recommended texlive-latex-extra \
 		texlive-fonts-recommended fonts-freefont-otf poppler-utils"; exit 1; }
+	@rm -f $(PDF)   # a failed build leaves no PDF behind, not an older one
 	$(BIN)/jupyter-book build . --all --builder latex --path-output _build/pdf $(BOOK_FLAGS)
 	@# Unwrapped log lines (max_print_line) so that texlog.py sees each warning whole.
 	cd $(LATEX_DIR) && max_print_line=10000 latexmk -xelatex -halt-on-error -file-line-error \
