@@ -95,7 +95,9 @@ def _provenance(root: Path) -> dict[str, str]:
 
 def _config_inited(app, config):
     info = _provenance(Path(app.confdir))
-    commit = info["book_commit"] + (" with uncommitted changes" if info["book_commit_dirty"] else "")
+    commit = rf"\texttt{{{info['book_commit']}}}"
+    if info["book_commit_dirty"]:
+        commit += " with uncommitted changes"
     elements = dict(config.latex_elements or {})
     elements.setdefault("papersize", "a4paper")
     elements.setdefault("pointsize", "11pt")
@@ -104,7 +106,7 @@ def _config_inited(app, config):
     elements["preamble"] = elements.get("preamble", "") + PREAMBLE
     # The title page: title, authors, and where this PDF came from.
     # (Sphinx sets \date from the `today` setting, so the title page's date is given here instead.)
-    elements["maketitle"] = (rf"\date{{Built on {info['book_build_date']} from commit \texttt{{{commit}}}}}"
+    elements["maketitle"] = (rf"\date{{Built on {info['book_build_date']} from commit {commit}}}"
                              r"\sphinxmaketitle")
     # One index-free book: no empty "Index" chapter at the end.
     elements["printindex"] = ""
