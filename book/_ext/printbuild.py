@@ -120,7 +120,7 @@ def _is_latex(app) -> bool:
 
 
 class PrintCells(SphinxPostTransform):
-    """Leave out what the site collapses (hide-cell cells, hide-input inputs, hide-output outputs) and plotting code."""
+    """Leave out what the site collapses (hide-cell, hide-input, hide-output) and plotting code."""
 
     default_priority = 400
     formats = ("latex",)
@@ -252,7 +252,8 @@ class PrintStructure(SphinxPostTransform):
         if top is None:
             return
         # The root's own title is the book's title (Sphinx skips it); its content becomes a chapter.
-        # It keeps the root's ids, so that {ref}`intro` lands on it (Sphinx writes no label for a title it skips).
+        # It keeps the root's ids, so that {ref}`intro` lands on it (Sphinx writes no label for the
+        # title it skips).
         intro = nodes.section(ids=list(top["ids"]), names=["pdf-introduction"])
         intro += nodes.title("", "Introduction")
         for child in list(top.children)[1:]:
@@ -267,7 +268,8 @@ class PrintStructure(SphinxPostTransform):
         for start in self.document.findall(addnodes.start_of_file):
             now = start.get("docname") in numbered
             if now != previous:
-                start.insert(0, nodes.raw("", "\\pbnumbered\n" if now else "\\pbunnumbered\n", format="latex"))
+                command = "\\pbnumbered\n" if now else "\\pbunnumbered\n"
+                start.insert(0, nodes.raw("", command, format="latex"))
             previous = now
 
 

@@ -140,7 +140,8 @@ def test_every_figure_is_embedded(pdf, aux):
                          if c.get("metadata", {}).get("mystnb", {}).get("figure")}
     assert expected, "no figures found in the chapters"
     assert sorted(expected - printed) == [], "figures missing from the PDF (is the chapter executed?)"
-    images = [line for line in _run("pdfimages", "-list", str(pdf)).splitlines()[2:] if line.split()[2] == "image"]
+    listing = _run("pdfimages", "-list", str(pdf)).splitlines()[2:]
+    images = [line for line in listing if line.split()[2] == "image"]
     assert len(images) >= len(expected), f"{len(images)} images embedded for {len(expected)} figures"
 
 
