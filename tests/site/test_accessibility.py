@@ -7,7 +7,7 @@ page by playwright after MathJax has typeset every formula; a serious or critica
 
 import pytest
 
-from conftest import ALL_PAGES, SCREENSHOTS, save_figures, typeset_everything
+from sitecheck import ALL_PAGES, SCREENSHOTS, save_figures, typeset_everything
 
 pytestmark = pytest.mark.site
 

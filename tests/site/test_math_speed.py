@@ -10,13 +10,18 @@ formula that intersects the first 1280x900 screen is typeset (its <mjx-container
 the machine is shared by several processes, and the slower load mostly measures them. Bounds: the
 median chapter within 2 s (the target), every chapter within 4 s (twice the target, room for a busy
 machine before the check fails). The figures are written to _build/reports/math-speed.json.
+
+The bounds hold for a machine with at most one runnable process per core, as in CI. When the load
+average is higher (developers' machines run several builds at once: 15 on 2 cores was seen), the
+bounds are multiplied by load / cores, and the report and any failure say so.
 """
 
+import os
 import statistics
 
 import pytest
 
-from conftest import CHAPTERS, Opened, save_figures, typeset_everything
+from sitecheck import CHAPTERS, Opened, save_figures, typeset_everything
 
 pytestmark = pytest.mark.site
 
@@ -50,8 +55,15 @@ def timings(site, browser):
         results[chapter] = {"loads_ms": [l["ms"] for l in loads], "ms": min(l["ms"] for l in loads),
                             "formulas_on_first_screen": loads[0]["on_screen"],
                             "formulas_left_for_later": loads[0]["left_for_later"]}
+    load = os.getloadavg()[0]
+    factor = max(1.0, load / (os.cpu_count() or 1))
+    results["_machine"] = {"load_average_1min": round(load, 2), "cores": os.cpu_count(), "bound_factor": round(factor, 2)}
     save_figures("math-speed", results)
     return results
+
+
+def _bound(timings, ms):
+    return ms * timings["_machine"]["bound_factor"]
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -60,12 +72,15 @@ def test_first_screen_math_is_typeset_within_4_s(timings, chapter):
     # (A chapter whose first screen is all words is timed too: until MathJax has started and found that.)
     # Lazy typesetting is on: formulas further down are still waiting for the reader.
     assert t["formulas_left_for_later"] > 0, f"{chapter}: everything was typeset up front (is ui/lazy loaded?)"
-    assert t["ms"] <= MAX_BOUND_MS, f"{chapter}: first screen typeset after {t['loads_ms']} ms"
+    assert t["ms"] <= _bound(timings, MAX_BOUND_MS), \
+        f"{chapter}: first screen typeset after {t['loads_ms']} ms ({timings['_machine']})"
 
 
 def test_median_chapter_first_screen_is_typeset_within_2_s(timings):
-    median = statistics.median(t["ms"] for t in timings.values())
-    assert median <= MEDIAN_BOUND_MS, f"median {median} ms: {({c: t['loads_ms'] for c, t in timings.items()})}"
+    chapters = {c: t for c, t in timings.items() if c in CHAPTERS}
+    median = statistics.median(t["ms"] for t in chapters.values())
+    assert median <= _bound(timings, MEDIAN_BOUND_MS), \
+        f"median {median} ms: {({c: t['loads_ms'] for c, t in chapters.items()})} ({timings['_machine']})"
 
 
 # Tab stops inside formulas: MathJax's inTabOrder is off, so none. The only focusable formulas are

@@ -8,7 +8,7 @@ the visible buttons are the only ones. These checks tap them as a reader would.
 
 import pytest
 
-from conftest import SCREENSHOTS
+from sitecheck import SCREENSHOTS
 
 pytestmark = pytest.mark.site
 

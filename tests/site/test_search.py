@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import SCREENSHOTS
+from sitecheck import SCREENSHOTS
 
 pytestmark = pytest.mark.site
 

@@ -5,15 +5,14 @@ contents in Debian's headless Chromium, driven by playwright-python, with every 
 aborted, and prove that the page needs no network and that MathJax (served from the site) typeset its math.
 """
 
-import os
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from sitecheck import shared_browser
 
 pytestmark = pytest.mark.site
 
@@ -147,28 +146,10 @@ def test_mathjax_is_served_from_the_site(soups, site):
 
 
 # -- in a real browser --------------------------------------------------------------------------
-def _chromium():
-    for candidate in ("chromium", "chromium-browser"):
-        path = shutil.which(candidate)
-        if path:
-            return path
-    return None
-
-
 @pytest.fixture(scope="session")
 def browser():
-    executable = _chromium()
-    if executable is None:
-        message = "browser checks: Debian's chromium is not installed (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}, and CI is set: the browser checks must run in CI")
-        pytest.skip(f"SKIPPED {message}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
-        yield instance
-        instance.close()
+    # One Chromium for every module (sitecheck.shared_browser): playwright's sync API allows one instance.
+    return shared_browser()
 
 
 # Run in the page once MathJax has finished: what is left untypeset, outside code. A formula that

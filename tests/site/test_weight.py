@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import CHAPTERS, HTML, save_figures, typeset_everything
+from sitecheck import CHAPTERS, HTML, save_figures, typeset_everything
 
 pytestmark = pytest.mark.site
 
