@@ -41,13 +41,26 @@ def scaled(text: str) -> list[str]:
     return [m.group(0) for m in SCALED.finditer(text)]
 
 
+def where(problem: str, tex: Path) -> str:
+    """For a problem the log places by .tex line: that line's chapter and the start of its text."""
+    match = re.search(r"lines? (\d+)", problem)
+    if match is None or not tex.exists():
+        return ""
+    lines = tex.read_text(encoding="utf-8", errors="replace").splitlines()
+    number = int(match.group(1))
+    chapter = next((re.sub(r"\\chapter\{(.*)\}", r"\1", lines[k]) for k in range(number - 1, -1, -1)
+                    if lines[k].startswith("\\chapter{")), "?")
+    text = next((t for t in lines[number - 1:number + 5] if t.strip() not in ("", "\\sphinxAtStartPar")), "")
+    return f" [chapter {chapter!r}: {text[:100]!r}]"
+
+
 def main(path: str) -> int:
     text = read(Path(path))
     for line in scaled(text):
         print(f"note: {line}")
     found = problems(text)
     for line in found:
-        print(f"LaTeX problem: {line}")
+        print(f"LaTeX problem: {line}{where(line, Path(path).with_suffix('.tex'))}")
     if found:
         print(f"{len(found)} LaTeX problem(s) in {path}: the PDF is not accepted")
         return 1
