@@ -9,6 +9,7 @@ Modules, one concept each (the chapter they serve in brackets):
 - ``binary_losses``: binary_cross_entropy(_grad) [ch. 2 and 5]
 - ``regression``: softmax regression loss, gradient, Hessian; flatten_params [ch. 6]
 - ``fitting``: fit_softmax_regression [ch. 6], fit_logistic_newton [ch. 5]
+- ``family``: GLM gradients, the LDA posterior, the policy score, distillation [ch. 7]
 - ``gradcheck``: central finite differences [used throughout]
 - ``derivation``: step-checked SymPy derivations [used throughout]
 - ``symbolic``: the chapters' shared SymPy symbols and formulas, mpmath references and print
@@ -17,6 +18,14 @@ Modules, one concept each (the chapter they serve in brackets):
 
 from . import symbolic
 from .derivation import Derivation, DerivationError
+from .family import (
+    distillation_grad,
+    distillation_loss,
+    gaussian_class_fit,
+    glm_nll_and_grad,
+    lda_posterior_params,
+    policy_score,
+)
 from .gradcheck import check_gradient, numerical_gradient
 from .jacobian import softmax_jacobian, softmax_jvp, softmax_vjp
 from .binary_losses import binary_cross_entropy, binary_cross_entropy_grad
@@ -41,13 +50,19 @@ __all__ = [
     "cross_entropy",
     "cross_entropy_and_grad",
     "cross_entropy_grad",
+    "distillation_grad",
+    "distillation_loss",
     "fit_logistic_newton",
     "fit_softmax_regression",
     "flatten_params",
+    "gaussian_class_fit",
+    "glm_nll_and_grad",
+    "lda_posterior_params",
     "log_sigmoid",
     "log_softmax",
     "logsumexp",
     "numerical_gradient",
+    "policy_score",
     "sigmoid",
     "sigmoid_grad",
     "softmax",
