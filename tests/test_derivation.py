@@ -430,3 +430,21 @@ def test_nested_sums_over_examples_and_classes_collapse_with_the_range_stated():
     lhs = sp.Sum(E * sp.diff(Z, W[jj_, kk]), (ii, 1, K_), (nn, 1, m))
     start = sp.Sum(E * sp.KroneckerDelta(ii, kk) * X[nn, jj_], (ii, 1, K_), (nn, 1, m))
     assert Derivation(start, lhs=lhs, why="differentiate", given=[jj_ <= d]).steps[0].method == "symbolic"
+
+
+def test_a_sum_inside_a_sum_keeps_its_own_index_when_indices_are_renamed():
+    # Renaming both indices to one name would turn delta_ij into delta_ii = 1 and accept a false step.
+    v = sp.IndexedBase("v", real=True)
+    start = sp.Sum(v[i] * sp.Sum(s[i] * (delta(i, j) - s[j]) * v[j], (j, 1, K)), (i, 1, K))
+    for wrong in (sp.Sum(s[i] * v[i]**2, (i, 1, K)), sp.Sum(s[i] * v[i]**2 - s[i]**2 * v[i]**2, (i, 1, K))):
+        for numeric in (False, True):
+            with pytest.raises(DerivationError, match="does not follow"):
+                Derivation(start).step(wrong, "a collapsed double sum", given=[i <= K], numeric=numeric)
+
+
+def test_matrix_symbols_of_symbolic_shape_are_expanded_before_comparing():
+    m = sp.Symbol("m", integer=True, positive=True)
+    A, B, C = (sp.MatrixSymbol(name, m, m) for name in "ABC")
+    assert Derivation(A * (B + C)).step(A * B + A * C, "distribute").steps[-1].method == "symbolic"
+    with pytest.raises(DerivationError):
+        Derivation(A * (B + C)).step(B * A + C * A, "distribute on the wrong side")

@@ -84,7 +84,7 @@ def check_equal(previous, expr, given, number, why, numeric=False):
             return _check(previous, expr, given, number, why, numeric)
     except DerivationError:
         raise
-    except (TypeError, ValueError, AttributeError, NotImplementedError, sp.ShapeError) as error:
+    except (TypeError, ValueError, AttributeError, NotImplementedError, RuntimeError, sp.ShapeError) as error:
         raise DerivationError(
             f"step {number} ({why}) could not be checked: SymPy failed with "
             f"{type(error).__name__}: {error}\n  previous: {previous}\n  this step: {expr}") from error
@@ -209,15 +209,32 @@ def _difference(a, b, subs, number, why, predicates=None, canonical=False):
             else sp.refine(diff, predicates)
     if isinstance(diff, sp.MatrixExpr) and not isinstance(diff, sp.MatrixBase):
         # A matrix expression of symbolic shape: only a symbolic proof can accept it.
-        simplified = sp.simplify(diff)
-        return sp.Integer(0) if (simplified.is_ZeroMatrix or simplified == 0) else simplified
+        for simplified in (sp.simplify(diff), sp.expand(diff), sp.simplify(sp.expand(diff))):
+            if simplified.is_ZeroMatrix or simplified == 0:
+                return sp.Integer(0)
+        return simplified
     return diff
 
 
-def _canonical_indices(expr):
+_BOUND = {}  # nesting depth -> the Dummy (an integer) that every sum at that depth binds
+
+
+def _canonical_indices(expr, depth=0):
+    """Rename the index of every sum or product by its nesting depth.
+
+    Two sums that differ only in the name of their index become identical, while a sum inside
+    another sum gets a different index from the outer one, so no index is captured.
+    """
     if not isinstance(expr, sp.Basic) or not expr.has(sp.Sum, sp.Product):
         return expr
-    return expr.replace(lambda e: isinstance(e, (sp.Sum, sp.Product)), lambda e: e.as_dummy())
+    if isinstance(expr, (sp.Sum, sp.Product)):
+        body, limits = expr.function, []
+        for n, (var, low, high) in enumerate(expr.limits):
+            new = _BOUND.setdefault(depth + n, sp.Dummy(f"i{depth + n}", integer=True))
+            body = body.xreplace({var: new})
+            limits.append((new, low, high))
+        return expr.func(_canonical_indices(body, depth + len(limits)), *limits)
+    return expr.func(*[_canonical_indices(a, depth) for a in expr.args])
 
 
 def _concrete(shape):
@@ -235,7 +252,8 @@ def _simplifies_to_zero(expr, predicates=None):
             # simplify may only now write a sum of deltas as a Piecewise the stated relations resolve.
             if predicates is not None and sp.simplify(sp.refine(simplified, predicates)) == 0:
                 return True
-        except (TypeError, NotImplementedError, AttributeError):
+        except (TypeError, NotImplementedError, AttributeError, RuntimeError):
+            # RuntimeError: a SymPy simplifier can leak "generator raised StopIteration".
             continue
     return False
 
@@ -379,7 +397,7 @@ def _integer_symbols(entries, written=()):
             indices |= atom.free_symbols & free
         for atom in entry.atoms(sp.Piecewise):
             # doit turns d/dz_j sum_k into a Piecewise on 1 <= j <= K: j is an index.
-            indices |= {x for x in atom.free_symbols if x.is_integer}
+            indices |= {x for x in atom.free_symbols if x.is_integer} & free
         if isinstance(entry, sp.core.relational.Relational):
             indices |= {x for x in entry.free_symbols if x.is_integer}
     key = sp.default_sort_key
