@@ -15,7 +15,7 @@ Three jobs, each small enough to read in one sitting:
    only within one page).
 3. **Only the MathJax the site uses.** sphinx-mathjax-offline would copy all of MathJax 3 (24 MB of
    bundles no page loads). We copy from that package only what the pages load: the ``tex-chtml``
-   bundle, its fonts, the TeX extensions it may autoload, ``ui/lazy`` (first-screen typesetting)
+   bundle, its fonts, ``ui/lazy`` (first-screen typesetting)
    and what its menu loads on demand (the accessibility explorer, speech rules for English and
    Nemeth braille). Source maps, unused translations and TrueType copies of the icon font that the
    theme copies are removed after the build: no page loads them.
@@ -189,15 +189,21 @@ def _title(app, docname):
 MATHJAX_FILES = [
     "tex-chtml.js",  # TeX input, CommonHTML output, menu and assistive MathML in one bundle
     "output/chtml/fonts/woff-v2",  # its fonts (the browser fetches only the ones a page uses)
-    "input/tex/extensions",  # TeX packages that \require or autoload fetch on first use
+    # No TeX extension file: every macro the book uses is in the bundle (measured: no page requests
+    # input/tex/extensions/*). A chapter that uses an autoloaded one (\cancel, \color, ...) makes the
+    # offline render check fail with MathJax's load error; add "input/tex/extensions/<name>.js" here then.
     "ui/lazy.js",  # typeset only what is (nearly) on screen
     "a11y",  # explorer, speech and complexity, loaded when chosen in MathJax's menu
+    "input/mml.js",  # which those need to read back the enriched MathML
+    "input/mml/entities.js",
     "sre/mathmaps/base.json",  # speech rules for those: base, English, Nemeth braille
     "sre/mathmaps/en.json",
     "sre/mathmaps/nemeth.json",
 ]
 
-PRUNE_GLOBS = ["**/*.map", "locales", "vendor/fontawesome/webfonts/*.ttf", "scripts/fontawesome.js*"]
+# Font Awesome's brand icons: no page shows one (checked in tests/site/test_weight.py).
+PRUNE_GLOBS = ["**/*.map", "locales", "vendor/fontawesome/webfonts/*.ttf", "vendor/fontawesome/webfonts/fa-brands-*",
+               "scripts/fontawesome.js*"]
 
 
 def _mathjax_source() -> Path:

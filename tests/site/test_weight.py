@@ -56,3 +56,10 @@ def test_no_asset_that_no_page_loads(site):
                                                        "_static/mathjax/tex-mml-*.js", "_static/mathjax/tex-chtml-full*.js")
               for p in site.glob(pattern)]
     assert not unused, unused
+
+
+def test_no_page_uses_a_pruned_brand_icon(site):
+    # sitebuild.py removes Font Awesome's brand font, which no page uses; a page that starts to needs it back.
+    users = [str(p.relative_to(site)) for p in site.rglob("*.html") if "fa-brands" in p.read_text(encoding="utf-8")
+             or 'class="fab ' in p.read_text(encoding="utf-8")]
+    assert not users, f"pages showing a brand icon, whose font is pruned: {users}"
