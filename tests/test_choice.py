@@ -18,6 +18,8 @@ import sympy as sp
 from softmaxbook import (
     binary_cross_entropy,
     cross_entropy,
+    cross_entropy_and_grad,
+    cross_entropy_grad,
     label_smoothing_cross_entropy,
     label_smoothing_cross_entropy_grad,
     label_smoothing_gap,
@@ -196,6 +198,33 @@ def test_loss_smoothing_gap_from_sympy():
     assert sp.simplify(sp.exp(gap) - (1 + K * (1 - eps) / eps)) == 0
     assert math.isclose(label_smoothing_gap(10, 0.1), float(gap.subs({K: 10, eps: sp.Rational(1, 10)})),
                         rel_tol=1e-15)
+
+
+# -- PyTorch's keyword on cross_entropy: eq-loss-smoothing ---------------------------------------------
+@pytest.mark.parametrize("eps", [0.0, 0.1, 0.7])
+def test_loss_smoothing_keyword_of_cross_entropy_matches_pytorch_formula(eps):
+    z, labels, _ = problem(10, batch=8, k=6)
+    want = torch_formula(z, labels, eps)
+    assert np.allclose(cross_entropy(z, labels, "none", label_smoothing=eps), want, rtol=1e-13, atol=1e-13)
+    grad = cross_entropy_grad(z, labels, "sum", label_smoothing=eps)
+    fd = numerical_gradient(lambda v: cross_entropy(v, labels, "sum", label_smoothing=eps), z)
+    assert np.abs(grad - fd).max() < FD_TOL
+    loss, grad_mean = cross_entropy_and_grad(z, labels, label_smoothing=eps)
+    assert math.isclose(loss, want.mean(), rel_tol=1e-13)
+    assert np.allclose(grad_mean, grad / len(z), rtol=0, atol=1e-16)
+
+
+def test_loss_smoothing_keyword_smooths_probability_targets_and_refuses_bad_eps():
+    z, _, probs = problem(11)
+    eps = 0.3
+    smoothed = (1 - eps) * probs + eps / probs.shape[-1]
+    assert np.allclose(cross_entropy(z, probs, "none", label_smoothing=eps), cross_entropy(z, smoothed, "none"),
+                       rtol=1e-14, atol=1e-14)
+    assert np.allclose(cross_entropy_grad(z, probs, label_smoothing=eps),
+                       label_smoothing_cross_entropy_grad(z, probs, eps), rtol=0, atol=1e-16)
+    for bad in (-0.1, 1.5):
+        with pytest.raises(ValueError, match="label_smoothing"):
+            cross_entropy(z, probs, label_smoothing=bad)
 
 
 # -- one-vs-rest: eq-loss-ovr ---------------------------------------------------------------------

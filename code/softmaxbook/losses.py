@@ -26,7 +26,7 @@ import numpy as np
 from . import _ce_rows, _validate
 
 
-def cross_entropy(logits, targets, reduction="mean"):
+def cross_entropy(logits, targets, reduction="mean", label_smoothing=0.0):
     r"""Cross-entropy of the softmax of ``logits`` with ``targets``, never forming ``log(softmax)``.
 
     Implements :eq:`eq-cross-entropy-def` of :ref:`ch-cross-entropy`.
@@ -36,6 +36,9 @@ def cross_entropy(logits, targets, reduction="mean"):
     logits : array_like, shape (..., K)
     targets : array_like, shape (...) of integer labels, or (..., K) of probabilities
     reduction : {'mean', 'sum', 'none'}, default 'mean'
+    label_smoothing : float in [0, 1], default 0.0
+        :math:`\varepsilon`, as PyTorch's keyword: the targets become
+        :math:`(1 - \varepsilon)\, y + \varepsilon / K` (:eq:`eq-loss-smoothing` of :ref:`ch-loss`).
 
     Returns
     -------
@@ -73,11 +76,11 @@ def cross_entropy(logits, targets, reduction="mean"):
     >>> cross_entropy(z, 1)
     np.float64(800.0)
     """
-    per, _, dtype = _cross_entropy(logits, targets, reduction, with_grad=False)
+    per, _, dtype = _cross_entropy(logits, targets, reduction, with_grad=False, label_smoothing=label_smoothing)
     return _validate.reduce(per, reduction, dtype)
 
 
-def cross_entropy_grad(logits, targets, reduction="mean"):
+def cross_entropy_grad(logits, targets, reduction="mean", label_smoothing=0.0):
     r"""Gradient of :func:`cross_entropy` with respect to the logits: :math:`s - y`.
 
     Implements :eq:`eq-cross-entropy-grad` of :ref:`ch-cross-entropy` (and, per example,
@@ -88,6 +91,9 @@ def cross_entropy_grad(logits, targets, reduction="mean"):
     logits : array_like, shape (..., K)
     targets : array_like, shape (...) of integer labels, or (..., K) of probabilities
     reduction : {'mean', 'sum', 'none'}, default 'mean'
+    label_smoothing : float in [0, 1], default 0.0
+        :math:`\varepsilon`, as PyTorch's keyword: the targets become
+        :math:`(1 - \varepsilon)\, y + \varepsilon / K` (:eq:`eq-loss-smoothing` of :ref:`ch-loss`).
 
     Returns
     -------
@@ -121,11 +127,11 @@ def cross_entropy_grad(logits, targets, reduction="mean"):
     >>> cross_entropy_grad(z, 0)
     array([-4.24835426e-18,  4.24835426e-18])
     """
-    _, grad, dtype = _cross_entropy(logits, targets, reduction, with_grad=True)
+    _, grad, dtype = _cross_entropy(logits, targets, reduction, with_grad=True, label_smoothing=label_smoothing)
     return _validate.result(grad, dtype)
 
 
-def cross_entropy_and_grad(logits, targets, reduction="mean"):
+def cross_entropy_and_grad(logits, targets, reduction="mean", label_smoothing=0.0):
     r""":func:`cross_entropy` and :func:`cross_entropy_grad` together, from one ``exp`` pass.
 
     Implements :eq:`eq-cross-entropy-def` and :eq:`eq-cross-entropy-grad` of
@@ -137,6 +143,9 @@ def cross_entropy_and_grad(logits, targets, reduction="mean"):
     logits : array_like, shape (..., K)
     targets : array_like, shape (...) of integer labels, or (..., K) of probabilities
     reduction : {'mean', 'sum', 'none'}, default 'mean'
+    label_smoothing : float in [0, 1], default 0.0
+        :math:`\varepsilon`, as PyTorch's keyword: the targets become
+        :math:`(1 - \varepsilon)\, y + \varepsilon / K` (:eq:`eq-loss-smoothing` of :ref:`ch-loss`).
 
     Returns
     -------
@@ -171,16 +180,22 @@ def cross_entropy_and_grad(logits, targets, reduction="mean"):
     array([[-0.16737952,  0.12236424,  0.04501529],
            [ 0.16666667,  0.16666667, -0.33333333]])
     """
-    per, grad, dtype = _cross_entropy(logits, targets, reduction, with_grad=True)
+    per, grad, dtype = _cross_entropy(logits, targets, reduction, with_grad=True, label_smoothing=label_smoothing)
     return _validate.reduce(per, reduction, dtype), _validate.result(grad, dtype)
 
 
-def _cross_entropy(logits, targets, reduction, with_grad):
+def _cross_entropy(logits, targets, reduction, with_grad, label_smoothing=0.0):
     """Validate; return the per-example losses, the gradient (or None) and the dtype to return."""
     _validate.reduction(reduction)
     z, dtype = _validate.float_input(logits, "logits")
     _validate.class_axis(z, -1, "logits")
     kind, t = _validate.split_targets(targets, z)
+    eps = float(label_smoothing)
+    if not 0 <= eps <= 1:
+        raise ValueError(f"label_smoothing must lie in [0, 1], got {label_smoothing!r}")
+    if eps:  # the smoothed target is a probability vector (a one-hot matrix is built for labels)
+        n = z.shape[-1]
+        t, kind = (1 - eps) * (np.eye(n)[t] if kind == "labels" else t) + eps / n, "probs"
     batch = z[..., 0].size if reduction == "mean" else 1
     if kind == "labels":
         per, grad = _ce_rows.label_loss(z, t, with_grad, batch)

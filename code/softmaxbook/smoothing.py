@@ -1,8 +1,8 @@
 r"""Cross-entropy with label smoothing, and the logit gap it implies: :ref:`ch-loss`.
 
-PyTorch's ``cross_entropy(..., label_smoothing=eps)`` as its own function: the target is mixed with
-the uniform distribution, :math:`(1 - \varepsilon)\, y + \varepsilon / K`, and the loss and
-gradient are those of :func:`softmaxbook.cross_entropy` with that target. Conventions of
+The target is mixed with the uniform distribution, :math:`(1 - \varepsilon)\, y + \varepsilon / K`,
+and the loss and gradient are those of :func:`softmaxbook.cross_entropy` with that target: the same
+as its keyword ``label_smoothing=eps`` (PyTorch's), as functions of their own. Conventions of
 ``softmaxbook.losses``.
 """
 
