@@ -22,6 +22,7 @@ from ._registry import EXERCISES, Exercise, check, register
 
 # Registering the chapters' exercises: one module per chapter.
 from . import (ch01_softmax, ch02_sigmoid, ch03_jacobian, ch04_cross_entropy,  # noqa: E402,F401
-               ch05_equivalence, ch06_regression, ch07_family)  # they register on import
+               ch05_equivalence, ch06_regression, ch07_family,
+               ch08_choosing_the_loss)  # they register on import
 
 __all__ = ["EXERCISES", "Exercise", "check", "register"]
