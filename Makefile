@@ -19,7 +19,7 @@ export OMP_NUM_THREADS := 1
 
 PORT ?= 8000
 
-.PHONY: book test pdf serve execute lab bench clean student
+.PHONY: book test pdf serve execute lab bench clean student mutants
 
 # node_modules (axe-core for the accessibility checks) comes from package-lock.json with `npm ci`.
 # Without npm the site is still built; the accessibility checks then skip (and fail under CI).
@@ -113,6 +113,18 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python code/bench.py
+
+# Mutation testing with mutmut (not part of `make test`: about half an hour on two cores). mutmut
+# imports mutated code only from ./ or src/, so it runs on a copy in _build/mutation, configured by
+# tests/mutmut.cfg; tests/mutation_score.py prints the score, counting the survivors judged
+# equivalent in tests/MUTANTS.md, and fails below 90%.
+MUTATION := _build/mutation
+mutants: $(STAMP)
+	@rm -rf $(MUTATION) && mkdir -p $(MUTATION)/src
+	@cp -r code/softmaxbook $(MUTATION)/src/ && cp -r tests pytest.ini $(MUTATION)/ && cp tests/mutmut.cfg $(MUTATION)/setup.cfg
+	cd $(MUTATION) && $(CURDIR)/$(BIN)/mutmut run --max-children 2 > mutmut-run.log 2>&1 \
+		|| { tail -c 2000 mutmut-run.log; exit 1; }
+	$(BIN)/python tests/mutation_score.py $(MUTATION)
 
 # The student edition: every chapter with its solutions removed and an empty answer cell after each
 # exercise, written by the book build (book/_ext/plain_notebooks.py) into _build/student.

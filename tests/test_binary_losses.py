@@ -128,3 +128,9 @@ def test_sigmoid_bce_of_empty_arrays():
     assert binary_cross_entropy(np.zeros(0), np.zeros(0), reduction="sum") == 0
     with np.errstate(all="raise"):
         assert binary_cross_entropy_grad(np.zeros(0), np.zeros(0)).shape == (0,)
+
+
+def test_sigmoid_bce_names_non_real_logits():
+    for function in (binary_cross_entropy, binary_cross_entropy_grad):
+        with pytest.raises(ValueError, match="^logits must be real numbers, got dtype complex128"):
+            function(np.zeros(2, dtype=complex), np.zeros(2))

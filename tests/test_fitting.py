@@ -235,3 +235,29 @@ def test_equivalence_logistic_newton_bad_input_raises():
         fit_logistic_newton(np.zeros(4), np.zeros(4))
     with pytest.raises(ValueError, match="l2 must be >= 0, got -0.5"):
         fit_logistic_newton(X, np.zeros(4), l2=-0.5)
+
+
+def test_regression_fit_defaults_are_gd_no_penalty_lr_half_and_1000_steps(rng):
+    X = rng.normal(size=(8, 2))
+    y = rng.integers(0, 3, size=8)
+    # three steps: the penalty's gradient l2 W is zero at the start, not after the first step
+    default = fit_softmax_regression(X, y, max_iter=3)
+    explicit = fit_softmax_regression(X, y, method="gd", l2=0.0, lr=0.5, max_iter=3)
+    np.testing.assert_array_equal(default.W, explicit.W)
+    assert len(fit_softmax_regression(X, y, tol=0.0).history) == 1001  # 1000 steps, then the last loss
+    with pytest.raises(ValueError, match="^X must be real numbers, got dtype complex128"):
+        fit_softmax_regression(X.astype(complex), y)
+
+
+def test_equivalence_logistic_newton_defaults_are_no_penalty_and_50_steps(rng):
+    X, y = two_iris_classes()
+    assert len(fit_logistic_newton(X, y, tol=0.0).history) == 51
+    np.testing.assert_array_equal(fit_logistic_newton(X, y, max_iter=2).w, fit_logistic_newton(X, y, l2=0.0, max_iter=2).w)
+    with pytest.raises(ValueError, match="^X must be real numbers, got dtype complex128"):
+        fit_logistic_newton(X.astype(complex), y)
+
+
+def test_regression_fit_stops_before_any_step_when_the_gradient_is_exactly_zero():
+    """tol = 0 is met by an exactly zero gradient: balanced labels and zero features at W = 0, b = 0."""
+    fit = fit_softmax_regression(np.zeros((2, 1)), np.array([0, 1]), tol=0.0, max_iter=5)
+    assert len(fit.history) == 1

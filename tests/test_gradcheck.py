@@ -53,3 +53,44 @@ def test_check_gradient_small_for_right_and_order_one_for_wrong(rng):
 def test_check_gradient_shape_mismatch_raises():
     with pytest.raises(ValueError, match=r"grad_f returned shape \(2,\), but the gradient has shape \(3,\)"):
         check_gradient(f, lambda v: v[:2], np.zeros(3))
+
+
+def test_check_gradient_calls_grad_f_with_float64_and_compares_in_float64():
+    """grad_f sees a float64 copy of integer x (v ** -1 refuses integer arrays), and its result is
+    cast to float64 before the norms: a float16 gradient of 300s would overflow the norm (inf)."""
+    x = np.array([1, 2, 4])
+    assert check_gradient(lambda v: np.sum(np.log(v)), lambda v: v**-1, x) < 1e-9
+    wrong_half = lambda v: np.full(v.shape, 300.0, dtype=np.float16)  # noqa: E731 (the true gradient is 600)
+    assert check_gradient(lambda v: 600 * np.sum(v), wrong_half, np.zeros(3)) == pytest.approx(0.5, rel=1e-6)
+
+
+def test_check_gradient_passes_the_step_and_scales_by_the_larger_norm():
+    # x^3 at 2 with h = 1e-3: the central difference is 12 + 1e-6, a relative error of 1e-6 / 12.
+    assert check_gradient(lambda v: np.sum(v**3), lambda v: 3 * v**2, np.array([2.0]), eps=1e-3) == pytest.approx(
+        1e-6 / (12 + 1e-6), rel=1e-4
+    )
+    # A constant f has a zero numeric gradient: the error is relative to the claimed one, 1.
+    assert check_gradient(lambda v: 5.0, lambda v: np.ones_like(v), np.zeros(2)) == 1.0
+    # Tiny gradients are compared relative to their own size, not to 1.
+    assert check_gradient(lambda v: 1e-10 * np.sum(v), lambda v: np.full_like(v, 2e-10), np.zeros(1)) == pytest.approx(
+        0.5, rel=1e-5
+    )
+
+
+def test_numerical_gradient_of_integer_x_large_x_and_empty_x():
+    # integer x is perturbed as float64 (an integer array could not hold x + h)
+    np.testing.assert_allclose(numerical_gradient(lambda v: np.sum(v**2), np.array([1, 2])), [2, 4], rtol=1e-9)
+    # h grows with |x|: at x = 1e4 a quadratic's central difference is exact up to eps |f| / h ~ 1e-7
+    assert numerical_gradient(lambda v: np.sum(v**2), np.array([1e4]))[0] == pytest.approx(2e4, rel=1e-10)
+    assert numerical_gradient(lambda v: 0.0, np.zeros(0)).shape == (0,)
+
+
+def test_numerical_gradient_step_below_one_is_the_cube_root_of_eps():
+    """For x^3 the central difference is 3 x^2 + h^2 exactly: at |x| <= 1, h = eps^(1/3)."""
+    h = np.finfo(np.float64).eps ** (1 / 3)
+    error = numerical_gradient(lambda v: np.sum(v**3), np.array([0.5]))[0] - 0.75
+    assert error == pytest.approx(h**2, rel=0.3)  # round-off eps |f| / h is 10% of h^2 here
+
+
+def test_check_gradient_is_zero_when_both_gradients_vanish():
+    assert check_gradient(lambda v: 1.0, lambda v: np.zeros_like(v), np.ones(3)) == 0.0

@@ -118,6 +118,14 @@ def test_jacobian_keeps_dtype_and_leaves_inputs_untouched(dtype, rng):
     assert call_untouched(softmax_jvp, z, v).dtype == dtype
 
 
+@pytest.mark.parametrize("product", [softmax_vjp, softmax_jvp])
+def test_jacobian_products_name_a_bad_v(product):
+    with pytest.raises(ValueError, match=r"z and v must have the same shape, got \(2, 3\) and \(2, 4\)"):
+        product(np.zeros((2, 3)), np.zeros((2, 4)))
+    with pytest.raises(ValueError, match="v must be real numbers, got dtype complex128"):
+        product(np.zeros(3), np.zeros(3, dtype=complex))
+
+
 def test_jacobian_bad_shapes_raise():
     with pytest.raises(ValueError, match=r"z and v must have the same shape, got \(2, 3\) and \(2, 4\)"):
         softmax_vjp(np.zeros((2, 3)), np.zeros((2, 4)))

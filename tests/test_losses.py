@@ -316,3 +316,23 @@ def test_cross_entropy_and_grad_scalar_loss_and_batch_shapes(rng):
         assert np.ndim(loss) == 0 and grad.shape == z.shape
         loss, grad = cross_entropy_and_grad(z, targets, reduction="none")
         assert loss.shape == (2, 3) and grad.shape == z.shape
+
+
+def test_cross_entropy_targets_edge_cases():
+    z = np.zeros((2, 3))
+    # integer one-hot rows are probability targets (tolerance of float64)
+    assert cross_entropy(z, np.array([[1, 0, 0], [0, 1, 0]])) == pytest.approx(np.log(3), rel=1e-15)
+    # a sum off by exactly the tolerance 2^-26 = sqrt(eps) is accepted
+    cross_entropy(z[0], np.array([0.5 + 2.0**-26, 0.5, 0.0]))
+    with pytest.raises(ValueError, match="labels must be integers, got dtype complex128"):
+        cross_entropy(z, np.array([1j, 0j]))
+    with pytest.raises(ValueError, match="targets must be real numbers, got dtype complex128"):
+        cross_entropy(z, np.ones((2, 3), dtype=complex) / 3)
+    with pytest.raises(ValueError, match=r"match neither labels of shape \(2, 2\) nor probabilities of shape \(2, 2, 3\)"):
+        cross_entropy(np.zeros((2, 2, 3)), np.zeros(5, dtype=int))
+
+
+def test_cross_entropy_accepts_unsigned_labels():
+    z = np.array([[2.0, 0.0], [0.0, 2.0]])
+    unsigned = cross_entropy(z, np.array([0, 1], dtype=np.uint8))
+    assert unsigned == pytest.approx(-scipy.special.log_softmax([2.0, 0.0])[0], rel=1e-15)

@@ -81,7 +81,8 @@ def test_regression_inputs_untouched(rng):
 
 
 BAD_SHAPES = [
-    ((3, 4), (4,), (12, 2), (12,), r"shape mismatch: X \(12, 2\), W \(3, 4\), b \(4,\), y \(12,\)"),
+    ((3, 4), (4,), (12, 2), (12,), r"shape mismatch: X \(12, 2\), W \(3, 4\), b \(4,\), y \(12,\) \(need X \(m, d\), W \(d, K\), b \(K,\), y \(m,\)\)"),
+    ((3, 4), (4, 1), (12, 3), (12,), r"expected W \(d, K\), b \(K,\), X \(m, d\), y \(m,\), got \(3, 4\), \(4, 1\)"),
     ((3, 4), (5,), (12, 3), (12,), r"shape mismatch: X \(12, 3\), W \(3, 4\), b \(5,\), y \(12,\)"),
     ((3, 4), (4,), (12, 3), (11,), r"shape mismatch: X \(12, 3\), W \(3, 4\), b \(4,\), y \(11,\)"),
     ((3, 4), (4,), (12,), (12,), r"expected W \(d, K\), b \(K,\), X \(m, d\), y \(m,\), got \(3, 4\), \(4,\), \(12,\), \(12,\)"),
@@ -112,3 +113,22 @@ def test_regression_flatten_params_is_w_row_major_then_b_and_unflatten_inverts_i
     assert np.shares_memory(W2, theta) and np.shares_memory(b2, theta)
     with pytest.raises(ValueError, match=r"theta must have shape \(9,\) for d = 2, K = 3, got \(8,\)"):
         unflatten_params(theta[:-1], 2, 3)
+
+
+def test_regression_defaults_have_no_penalty(rng):
+    """l2 defaults to 0: the loss is the plain mean cross-entropy, the Hessian has no lambda I."""
+    W, b, X, y = problem(rng)
+    logits = X @ W + b
+    expected = np.mean(np.log(np.exp(logits).sum(axis=1)) - logits[np.arange(len(y)), y])
+    assert softmax_regression_loss_and_grad(W, b, X, y)[0] == pytest.approx(expected, rel=1e-13)
+    np.testing.assert_array_equal(softmax_regression_hessian(W, b, X, y), softmax_regression_hessian(W, b, X, y, 0.0))
+
+
+@pytest.mark.parametrize("name", ["W", "b", "X"])
+def test_regression_names_a_non_real_input(name, rng):
+    W, b, X, y = problem(rng)
+    inputs = {"W": W, "b": b, "X": X}
+    inputs[name] = inputs[name].astype(complex)
+    for function in (softmax_regression_loss_and_grad, softmax_regression_hessian):
+        with pytest.raises(ValueError, match=f"^{name} must be real numbers, got dtype complex128"):
+            function(inputs["W"], inputs["b"], inputs["X"], y)

@@ -128,3 +128,9 @@ def test_sigmoid_keeps_dtype_and_leaves_input_untouched(function, dtype, rng):
 def test_sigmoid_rejects_non_real_input():
     with pytest.raises(ValueError, match="x must be real numbers, got dtype complex128"):
         sigmoid(np.array([1j]))
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_sigmoid_family_names_a_non_real_input(function):
+    with pytest.raises(ValueError, match="^x must be real numbers, got dtype complex128"):
+        function(np.array([1j]))

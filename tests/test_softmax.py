@@ -204,7 +204,7 @@ def test_softmax_plus_inf_entry():
     assert np.isnan(s[0]) and s[1] == 0 and lse == np.inf
 
 
-@pytest.mark.parametrize("temperature", [0.01, 0.5, 1.0, 3.0, 1e6])
+@pytest.mark.parametrize("temperature", [0.01, 0.5, 1.0, 2.0, 3.0, 1e6])
 def test_softmax_temperature_matches_scipy_of_scaled_logits(temperature, rng):
     z = rng.normal(size=(4, 5)) * 3
     expected = scipy.special.softmax(z / temperature, axis=-1)
@@ -273,3 +273,31 @@ def test_equivalence_log_odds_against_class_zero_give_back_the_softmax(rng):
     s0 = 1 / (1 + np.exp(eta).sum(axis=-1))
     np.testing.assert_allclose(softmax(z)[:, 0], s0, rtol=1e-13)
     np.testing.assert_allclose(softmax(np.hstack([np.zeros((5, 1)), eta])), softmax(z), rtol=1e-13)
+
+
+def test_softmax_batches_larger_than_one_block(rng):
+    """100 000 rows of 3 classes span two 2 MiB blocks of rows: every row is computed."""
+    z = rng.normal(size=(100_000, 3)) * 3
+    np.testing.assert_allclose(softmax(z), scipy.special.softmax(z, axis=-1), rtol=1e-13)
+    np.testing.assert_allclose(log_softmax(z)[-5:], scipy.special.log_softmax(z[-5:], axis=-1), rtol=1e-13)
+
+
+def test_softmax_finite_rows_keep_their_shift_beside_a_masked_row():
+    """A row of only -inf must not change how the other rows of its block are shifted."""
+    z = np.array([[-np.inf, -np.inf], [1000.0, 999.0]])
+    with np.errstate(all="raise"):
+        s, lse = softmax(z), logsumexp(z)
+    np.testing.assert_allclose(s[1], scipy.special.softmax(z[1]), rtol=1e-15)
+    assert lse[1] == pytest.approx(scipy.special.logsumexp(z[1]), rel=1e-15)
+
+
+def test_softmax_boolean_input_gives_float64():
+    np.testing.assert_allclose(softmax(np.array([True, False])), scipy.special.softmax([1.0, 0.0]), rtol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int8, np.bool_])
+def test_softmax_unsigned_signed_and_boolean_integers_become_float64(dtype):
+    z = np.array([1, 0, 1], dtype=dtype)
+    out = softmax(z)
+    assert out.dtype == np.float64
+    np.testing.assert_allclose(out, scipy.special.softmax(z.astype(float)), rtol=1e-15)

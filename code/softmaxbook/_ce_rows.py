@@ -11,7 +11,7 @@ import numpy as np
 from ._blocked import blocks, shift
 
 
-def label_loss(z, labels, with_grad, batch=1):
+def label_loss(z, labels, with_grad, batch):
     """Per-example losses ``-log s_y`` (shape ``labels.shape``) and, if asked, the gradient / ``batch``.
 
     One pass over blocks of rows that stay in cache; the exponentials are written into the

@@ -20,7 +20,7 @@ def float_input(x, name="z"):
     intermediate to 11 bits). The array may be ``x`` itself: callers never write into it.
     """
     a = np.asarray(x)
-    if a.dtype.kind in "biu":
+    if a.dtype.kind in ("b", "i", "u"):
         return a.astype(np.float64), np.dtype(np.float64)
     if a.dtype.kind != "f":
         raise ValueError(f"{name} must be real numbers, got dtype {a.dtype}")
@@ -102,7 +102,7 @@ def labels(t, n_classes):
         bad = t[~(np.isfinite(t) & (t == np.round(t)))]
         if bad.size:
             raise ValueError(f"non-integer labels: got {bad.flat[0].item()!r}")
-    elif t.dtype.kind not in "iu":
+    elif t.dtype.kind not in ("i", "u"):
         raise ValueError(f"labels must be integers, got dtype {t.dtype}")
     if t.size and t.min() < 0:
         raise ValueError(f"negative label: got {t.min().item()!r}")

@@ -12,12 +12,7 @@ import numpy as np
 
 from . import _validate
 from .binary_losses import binary_cross_entropy, binary_cross_entropy_grad
-from .regression import (
-    flatten_params,
-    softmax_regression_hessian,
-    softmax_regression_loss_and_grad,
-    unflatten_params,
-)
+from .regression import flatten_params, softmax_regression_hessian, softmax_regression_loss_and_grad, unflatten_params
 from .sigmoid import sigmoid_grad
 
 

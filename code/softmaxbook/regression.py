@@ -93,7 +93,7 @@ def softmax_regression_hessian(W, b, X, y, l2=0.0):
     # H[j, k, l, n] = sum_i X1[i, j] X1[i, l] J[i, k, n], one class k at a time: each is one
     # matrix product (BLAS) over an O(m d K) temporary, where a single einsum over all four
     # indices runs as unblocked loops.
-    H = np.empty((d + 1, K, d + 1, K), np.result_type(X1, J))
+    H = np.empty((d + 1, K, d + 1, K))  # float64, as X1 is
     for k in range(K):
         weighted = (X1[:, :, None] * J[:, k, None, :]).reshape(m, -1)  # X1[i, l] J[i, k, n]
         H[:, k] = (X1.T @ weighted).reshape(d + 1, d + 1, K)
