@@ -4,8 +4,8 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-STAGES = [("library", "library tests"), ("notebooks", "notebook cells under nbval"), ("site", "site checks"),
-          ("standalone", "reader's-route checks")]
+STAGES = [("library", "library tests"), ("notebooks", "notebook cells under nbval"), ("pdf", "PDF checks"),
+          ("site", "site checks"), ("standalone", "reader's-route checks")]
 
 
 def counts(report):
@@ -56,7 +56,7 @@ def main(folder):
         if c["skipped"]:
             part += f" ({c['skipped']} SKIPPED)"
         parts.append(part)
-    print("make test: " + ", ".join(parts) + ", strict book build passed")
+    print("make test: " + ", ".join(parts) + ", strict book build and PDF build passed")
     audit = Path(folder) / "derivations.txt"
     if audit.is_file():
         print("make test: " + audit.read_text().splitlines()[-1])
