@@ -154,7 +154,7 @@ def ovr_probabilities(scores, normalize=False):
     scores : array_like, shape (..., K)
         One logit per class, each from its own binary classifier.
     normalize : bool, default False
-        Divide each row by its sum (as ``sklearn.multiclass.OneVsRestClassifier.predict_proba``
+        Divide each row by its sum (as ``predict_proba`` of scikit-learn's ``OneVsRestClassifier``
         does), computed as the softmax of :math:`\log\sigma(z_k)`, so that no row of tiny
         probabilities divides by zero.
 
