@@ -258,7 +258,23 @@ def _build_finished(app, exc):
                 path.unlink()
 
 
+def _drop_unused_design_assets(app, pagename, templatename, context, doctree):
+    """sphinx-design's stylesheet and tab script (62 kB) only on pages that use one of its components.
+
+    The book uses only its plain {div} directive, which needs neither; a page whose body has an
+    ``sd-`` class keeps both."""
+    if "sd-" in context.get("body", ""):
+        return
+
+    def name(asset):
+        return str(getattr(asset, "filename", asset) or "")
+
+    context["css_files"] = [c for c in context.get("css_files", []) if not name(c).startswith("_static/sphinx-design")]
+    context["script_files"] = [s for s in context.get("script_files", []) if not name(s).endswith("design-tabs.js")]
+
+
 def setup(app):
+    app.connect("html-page-context", _drop_unused_design_assets)
     app.connect("config-inited", _config_inited)
     app.connect("doctree-resolved", lambda app, doctree, docname: _cited_on(app, doctree, docname)
                 if any(True for _ in doctree.findall(nodes.citation)) else None)
