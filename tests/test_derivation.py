@@ -448,3 +448,16 @@ def test_matrix_symbols_of_symbolic_shape_are_expanded_before_comparing():
     assert Derivation(A * (B + C)).step(A * B + A * C, "distribute").steps[-1].method == "symbolic"
     with pytest.raises(DerivationError):
         Derivation(A * (B + C)).step(B * A + C * A, "distribute on the wrong side")
+
+
+def test_audit_counts_and_fails_a_first_line_accepted_another_way(tmp_path, capsys):
+    import json
+
+    from softmaxbook import audit
+
+    path = tmp_path / "audit.jsonl"
+    lines = [{"notebook": "c.ipynb", "derivation": 1, "lhs": "x", "line": 0, "why": "w", "method": "unchecked"},
+             {"notebook": "c.ipynb", "derivation": 1, "lhs": "x", "line": 1, "why": "w", "method": "symbolic"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines))
+    assert audit.main([str(path), "--quiet"]) == 1
+    assert "1 unchecked" in capsys.readouterr().out

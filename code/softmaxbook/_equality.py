@@ -94,8 +94,9 @@ def _check(previous, expr, given, number, why, numeric):
     predicates = _predicates(given)
     # First as written; then with the bound indices of every sum renamed canonically, which proves a
     # renamed index but can hide what simplify needs (the assumptions of the index), so it comes second.
+    subs = _substitution(given)
     for canonical in (False, True):
-        diff = _difference(previous, expr, _substitution(given), number, why, predicates, canonical)
+        diff = _difference(previous, expr, subs, number, why, predicates, canonical)
         entries = list(diff) if isinstance(diff, sp.MatrixBase) else [diff]
         if all(_simplifies_to_zero(e, predicates) for e in entries):
             return "symbolic"

@@ -62,12 +62,14 @@ def main(argv=None):
     chains = len({(r["notebook"], r["derivation"]) for r in records})
     steps = sum(v for (where, _), v in counts.items() if where == "step")
     first = {kind: v for (where, kind), v in counts.items() if where == "first line"}
+    unchecked = sum(v for kind, v in first.items() if kind not in ALLOWED | {"numeric"})
     decided = {kind: v for (where, kind), v in counts.items() if where == "step"}
     print(f"audit: {chains} derivations, {steps} steps "
           f"({decided.get('symbolic', 0)} symbolic, {decided.get('cases', 0)} by cases, "
           f"{decided.get('numeric', 0)} numeric, opted in); first lines: "
           f"{first.get('symbolic', 0) + first.get('cases', 0) + first.get('numeric', 0)} checked against their left side, "
-          f"{first.get('definition', 0)} definitions, {first.get('start', 0)} with no left side, 0 unchecked")
+          f"{first.get('definition', 0)} definitions, {first.get('start', 0)} with no left side, "
+          f"{unchecked} unchecked")
     found = problems(records, args.max_numeric)
     for p in found:
         print(f"audit: FAILED: {p}")
