@@ -197,24 +197,30 @@ def convert(notebook, resolver, chapter=None, student=False):
     return notebook
 
 
+def _directives(text):
+    """(name, title, label) of every directive opened in ``text``; label "" when it has none."""
+    lines = text.splitlines()
+    for n, line in enumerate(lines):
+        opened = FENCE_OPEN.match(line)
+        if opened:
+            options = [OPTION.match(o) for o in lines[n + 1:n + 4]]
+            label = next((o.group(2).strip() for o in options if o and o.group(1) == "label"), "")
+            yield opened.group(2), opened.group(3).strip(), label
+
+
 def _collect_titles(notebook, resolver, chapter):
     """Exercises numbered in order ("Exercise 3.2"), theorems by their titles."""
     count = 0
     for cell in notebook["cells"]:
-        lines = _source(cell).splitlines()
-        for n, line in enumerate(lines):
-            opened = FENCE_OPEN.match(line)
-            if opened and opened.group(2) in ("prf:theorem", "prf:lemma", "exercise", "prf:definition"):
-                for option in lines[n + 1:n + 4]:
-                    label = OPTION.match(option)
-                    if label and label.group(1) == "label":
-                        title = opened.group(3).strip()
-                        if opened.group(2) == "exercise":
-                            count += 1
-                            name = f"Exercise {chapter + '.' if chapter else ''}{count}"
-                        else:
-                            name = "Theorem"
-                        resolver.titles[label.group(2).strip()] = f"{name} “{title}”" if title else name
+        for name, title, label in _directives(_source(cell)):
+            if not label or name not in ("prf:theorem", "prf:lemma", "exercise", "prf:definition"):
+                continue
+            if name == "exercise":
+                count += 1
+                heading = f"Exercise {chapter + '.' if chapter else ''}{count}"
+            else:
+                heading = "Theorem"
+            resolver.titles[label] = f"{heading} “{title}”" if title else heading
 
 
 def _source(cell):
@@ -223,14 +229,7 @@ def _source(cell):
 
 def _exercises(text):
     """The labels of the exercises opened in ``text`` ("" for an exercise without a label)."""
-    lines = text.splitlines()
-    found = []
-    for n, line in enumerate(lines):
-        opened = FENCE_OPEN.match(line)
-        if opened and opened.group(2) == "exercise":
-            options = [OPTION.match(o) for o in lines[n + 1:n + 4]]
-            found.append(next((o.group(2).strip() for o in options if o and o.group(1) == "label"), ""))
-    return found
+    return [label for name, _, label in _directives(text) if name == "exercise"]
 
 
 def _answer_cell(label):
@@ -247,7 +246,7 @@ def _answer_cell(label):
 def _is_solution_check(cell, previous):
     tags = cell.get("metadata", {}).get("tags", [])
     return "hide-cell" in tags and previous is not None and previous["cell_type"] == "markdown" \
-        and any(m.group(2) == "solution" for m in map(FENCE_OPEN.match, _source(previous).splitlines()) if m)
+        and any(name == "solution" for name, _, _ in _directives(_source(previous)))
 
 
 def _inline(text, resolver):
